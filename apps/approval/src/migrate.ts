@@ -1,0 +1,4 @@
+import { migrateCli } from '@portcullis/database';
+import { store } from './store';
+
+void migrateCli('approval', store);

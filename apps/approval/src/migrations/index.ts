@@ -1,0 +1,2 @@
+// Migrations in the order they were written; each one is applied once and never edited after release.
+export const migrations = [];

@@ -1,0 +1,10 @@
+import './tracing';
+import { runService } from '@portcullis/runtime';
+import { AppModule } from './app.module';
+
+void runService({
+  name: 'audit',
+  dependencies: ['nats', 'postgres'],
+  module: (loaded) => AppModule.forRoot(loaded),
+  httpPort: (loaded) => loaded.config.services.audit.httpPort,
+});

@@ -1,0 +1,12 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { LoadedConfig } from '@portcullis/config';
+import { platformImports } from '@portcullis/runtime';
+import { AccessModule } from './access/access.module';
+import { ConnectionsModule } from './connections/connections.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(loaded: LoadedConfig): DynamicModule {
+    return { module: AppModule, imports: [...platformImports('broker', loaded), ConnectionsModule, AccessModule] };
+  }
+}

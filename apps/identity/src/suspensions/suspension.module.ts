@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { VerificationCoreModule } from '../verification/verification-core.module';
+import { AdminGuard } from '../admin/admin.guard';
+import { SuspensionHttp } from './suspension.http';
+import { SuspensionService } from './suspension.service';
+
+@Module({
+  imports: [VerificationCoreModule],
+  controllers: [SuspensionHttp],
+  providers: [SuspensionService, AdminGuard],
+  exports: [SuspensionService],
+})
+export class SuspensionModule {}

@@ -1,0 +1,44 @@
+export { principalSchema, principalKinds, channelSchema, channels } from './principal';
+export type { Principal, Channel } from './principal';
+export {
+  verifyRequestSchema,
+  verifyResponseSchema,
+  principalSuspendedSchema,
+  tokenRejectReasons,
+  MAX_TOKEN_BYTES,
+} from './identity';
+export type { VerifyRequest, VerifyResponse, PrincipalSuspended, TokenRejectReason } from './identity';
+export {
+  actionSchema,
+  connectionRefSchema,
+  connectionTypes,
+  decideRequestSchema,
+  decisionSchema,
+  effects,
+  approvalTermsSchema,
+  maskingRuleSchema,
+  policyReloadedSchema,
+} from './policy';
+export type {
+  Action,
+  ActionKind,
+  ConnectionRef,
+  DecideRequest,
+  Decision,
+  Effect,
+  ApprovalTerms,
+  MaskingRule,
+  PolicyReloaded,
+} from './policy';
+export { AUDIT_STREAM, AUDIT_SUBJECT_PREFIX, auditSubjectFor, auditEventSchema, auditEventTypes } from './audit';
+export type { AuditEvent, AuditEventType } from './audit';
+export { requestContracts, eventContracts, serviceNames } from './subjects';
+export type {
+  RequestSubject,
+  RequestOf,
+  ParsedRequestOf,
+  ResponseOf,
+  EventSubject,
+  EventOf,
+  ServiceName,
+} from './subjects';

@@ -1,0 +1,15 @@
+export { MessagingModule } from './messaging.module';
+export { MessagingClient } from './request-client';
+export { HandlesRequest } from './handles-request';
+export { EventBus } from './event-bus';
+export { AuditPublisher } from './audit-publisher';
+export type { AuditDraft } from './audit-publisher';
+export { ensureAuditStream, ensureAuditConsumer, defaultAuditStreamOptions } from './audit-stream';
+export type { AuditStreamOptions } from './audit-stream';
+export { MessagingError, messagingErrorCodes } from './errors';
+export type { MessagingErrorCode } from './errors';
+export { natsMicroservice, natsConnectionOptions } from './transport';
+export { NatsReadiness } from './nats-readiness';
+export { NATS_PROXY, MESSAGING_OPTIONS } from './tokens';
+export type { MessagingOptions } from './tokens';
+export { natsNamespace, subjectFor, auditStreamName } from './namespace';

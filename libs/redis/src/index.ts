@@ -1,0 +1,1 @@
+export { RedisModule, RedisReadiness, REDIS } from './redis.module';

@@ -1,0 +1,10 @@
+export { runService } from './bootstrap';
+export type { ServiceDefinition } from './bootstrap';
+export { HealthModule } from './health.module';
+export { READINESS_CHECKS } from './readiness';
+export type { ReadinessCheck } from './readiness';
+export { preflight, checkNats, checkPostgres, checkRedis } from './preflight';
+export { DependencyUnavailableError, dependencyHints, redactUrl } from './dependency-hints';
+export type { Dependency } from './dependency-hints';
+export { ConfigModule, LOADED_CONFIG } from './config.module';
+export { platformImports } from './platform';

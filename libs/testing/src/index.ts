@@ -1,0 +1,6 @@
+export { freePort } from './ports';
+export { testEnv, uniqueNamespace } from './environment';
+export { writeConfig } from './config-file';
+export { spawnService } from './service-process';
+export type { ServiceProcess } from './service-process';
+export { createTestDatabase } from './database';
