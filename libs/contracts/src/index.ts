@@ -42,3 +42,19 @@ export type {
   EventOf,
   ServiceName,
 } from './subjects';
+export {
+  approvalStatuses,
+  approvalRequestSchema,
+  approvalTicketSchema,
+  consumeGrantSchema,
+  grantVerdictSchema,
+  approvalDecidedSchema,
+} from './approval';
+export type {
+  ApprovalStatus,
+  ApprovalRequest,
+  ApprovalTicket,
+  ConsumeGrant,
+  GrantVerdict,
+  ApprovalDecided,
+} from './approval';

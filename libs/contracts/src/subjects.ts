@@ -1,5 +1,12 @@
 import type { z } from 'zod';
 import { verifyRequestSchema, verifyResponseSchema, principalSuspendedSchema } from './identity';
+import {
+  approvalDecidedSchema,
+  approvalRequestSchema,
+  approvalTicketSchema,
+  consumeGrantSchema,
+  grantVerdictSchema,
+} from './approval';
 import { decideRequestSchema, decisionSchema, policyReloadedSchema } from './policy';
 
 /**
@@ -10,12 +17,15 @@ import { decideRequestSchema, decisionSchema, policyReloadedSchema } from './pol
 export const requestContracts = {
   'identity.v1.verify': { request: verifyRequestSchema, response: verifyResponseSchema, service: 'identity' },
   'policy.v1.decide': { request: decideRequestSchema, response: decisionSchema, service: 'policy' },
+  'approval.v1.request': { request: approvalRequestSchema, response: approvalTicketSchema, service: 'approval' },
+  'approval.v1.consume-grant': { request: consumeGrantSchema, response: grantVerdictSchema, service: 'approval' },
 } as const;
 
 /** Fan-out events: every subscriber (every replica) receives each one. */
 export const eventContracts = {
   'identity.v1.principal-suspended': { payload: principalSuspendedSchema },
   'policy.v1.reloaded': { payload: policyReloadedSchema },
+  'approval.v1.decided': { payload: approvalDecidedSchema },
 } as const;
 
 export type RequestSubject = keyof typeof requestContracts;

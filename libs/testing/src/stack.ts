@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { DEV_API_APP_ID, DEV_GROUP_NAMES, DEV_TENANT, GROUP_ADMINS, GROUP_AUDITORS } from '@portcullis/dev-identities';
+import Redis from 'ioredis';
+import { writeConfig } from './config-file';
+import { createTestDatabase } from './database';
+import { DevTokens } from './dev-tokens';
+import { testEnv, uniqueNamespace } from './environment';
+import { freePort } from './ports';
+import { spawnService, type ServiceProcess } from './service-process';
+
+const repoRoot = resolve(__dirname, '../../..');
+const storing = new Set(['identity', 'approval', 'audit']);
+
+export interface Stack {
+  namespace: string;
+  configPath: string;
+  databaseUrl: string;
+  redisPrefix: string;
+  idp: { url: string; issuer: string; tokenEndpoint: string; process: ServiceProcess };
+  tokens: DevTokens;
+  services: Record<string, ServiceProcess>;
+  /** Environment a process (or this test process) needs to join the stack's NATS namespace. */
+  env: Record<string, string>;
+  /** Starts (again) one service of the stack, e.g. after a test stopped it. */
+  start(name: string): Promise<ServiceProcess>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  label: string;
+  services: string[];
+  /** Extra config sections merged over the generated ones (policies, connections ...). */
+  config?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+
+/**
+ * A whole Portcullis for one suite, on the real NATS / PostgreSQL / Redis: its own NATS namespace,
+ * database, Redis key prefix and development issuer, the chosen services as real processes.
+ * `stop` removes everything it made.
+ */
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const namespace = uniqueNamespace(opts.label);
+  const redisPrefix = `portcullis:${namespace}:`;
+  const db = await createTestDatabase(opts.label);
+  const idpPort = await freePort();
+  const idpProcess = spawnService('dev-idp', {
+    entry: 'tools/dev-idp/src/main.js',
+    configPath: '',
+    httpPort: idpPort,
+    env: { DEV_IDP_PORT: String(idpPort), DEV_IDP_TENANT: DEV_TENANT },
+  });
+  const idpUrl = `http://127.0.0.1:${idpPort}`;
+  const issuer = `${idpUrl}/${DEV_TENANT}/v2.0`;
+  await waitFor(`${issuer}/.well-known/openid-configuration`, idpProcess);
+
+  const ports: Record<string, number> = {};
+  for (const s of ['identity', 'policy', 'approval', 'audit', 'broker']) ports[s] = await freePort();
+  const config = {
+    postgres: { url: db.url },
+    redis: { url: testEnv.redisUrl, keyPrefix: redisPrefix },
+    nats: { url: testEnv.natsUrl },
+    messaging: { requestTimeoutMs: 1500 },
+    identity: {
+      providers: [{ name: 'dev', kind: 'entra', tenants: [DEV_TENANT], issuer, audiences: [DEV_API_APP_ID] }],
+      groupNames: DEV_GROUP_NAMES,
+      adminGroups: [GROUP_ADMINS],
+      auditorGroups: [GROUP_AUDITORS],
+    },
+    ...opts.config,
+  };
+  const file = writeConfig(config);
+  const env = { PORTCULLIS_NATS_NAMESPACE: namespace, ...opts.env };
+  for (const app of opts.services.filter((s) => storing.has(s))) {
+    const r = spawnSync(process.execPath, [join(repoRoot, 'dist/apps', app, 'src/migrate.js')], {
+      env: { ...process.env, ...env, PORTCULLIS_CONFIG: file.path },
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`migrating ${app} failed: ${r.stderr}`);
+  }
+
+  const services: Record<string, ServiceProcess> = {};
+  const start = async (name: string) => {
+    await services[name]?.stop();
+    const p = spawnService(name, { configPath: file.path, httpPort: ports[name], env });
+    services[name] = p;
+    await p.waitReady();
+    return p;
+  };
+  try {
+    await Promise.all(opts.services.map((s) => start(s)));
+  } catch (err) {
+    await Promise.all(Object.values(services).map((s) => s.stop()));
+    await idpProcess.stop();
+    throw err;
+  }
+
+  return {
+    namespace,
+    configPath: file.path,
+    databaseUrl: db.url,
+    redisPrefix,
+    idp: { url: idpUrl, issuer, tokenEndpoint: `${idpUrl}/${DEV_TENANT}/oauth2/v2.0/token`, process: idpProcess },
+    tokens: new DevTokens(`${idpUrl}/${DEV_TENANT}/oauth2/v2.0/token`),
+    services,
+    env,
+    start,
+    async stop() {
+      await Promise.all(Object.values(services).map((s) => s.stop()));
+      await idpProcess.stop();
+      await db.drop();
+      await deleteKeys(redisPrefix);
+      file.cleanup();
+    },
+  };
+}
+
+async function waitFor(url: string, proc: ServiceProcess, timeoutMs = 10000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited:\n${proc.output()}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not yet listening
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer:\n${proc.output()}`);
+}
+
+export async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new Redis(testEnv.redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export const randomSuffix = (): string => randomBytes(4).toString('hex');
