@@ -25,6 +25,7 @@ export interface UnitDecision {
 const rank: Record<Effect, number> = { allow: 0, approval: 1, deny: 2 };
 
 export const NO_MATCH_RULE = 'default-deny';
+export const UNPARSEABLE_RULE = 'unparseable';
 
 /** Default deny; deny beats approval beats allow, per unit and across the units of one action. */
 export function evaluate(

@@ -1,4 +1,6 @@
-export { evaluate, NO_MATCH_RULE } from './engine';
+export { evaluate, NO_MATCH_RULE, UNPARSEABLE_RULE } from './engine';
+export { classifyAction, initClassifiers } from './classify-action';
+export type { ClassifiedAction } from './classify-action';
 export type { DecisionUnit, UnitDecision } from './engine';
 export { loadPolicySet, loadPolicyDirectory, parsePolicyText, PolicyError } from './policy-set';
 export type { PolicySet } from './policy-set';

@@ -35,7 +35,6 @@ export const sqlConditionSchema = z
     /** Matches a statement all of whose commands are in this list. */
     onlyCommands: names.optional(),
     categories: names.optional(),
-    onlyCategories: names.optional(),
     /** Matches a statement touching any of these relations (globs on schema.table). */
     relations: names.optional(),
     onlyRelations: names.optional(),
@@ -116,7 +115,7 @@ export const approvalSpecSchema = z
 
 export const actionKinds = ['connect', 'sql', 'exec', 'k8s', 'http', 'mcp'] as const;
 
-export const ruleSchema = z
+const ruleBase = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be letters, digits, . _ : -'),
     description: z.string().optional(),
@@ -134,19 +133,60 @@ export const ruleSchema = z
     approval: approvalSpecSchema.optional(),
     masking: z.array(maskingSpecSchema).optional(),
   })
-  .strict()
-  .superRefine((r, ctx) => {
-    if (r.effect === 'approval' && !r.approval)
-      ctx.addIssue({ code: 'custom', path: ['approval'], message: 'an approval rule needs approval terms' });
-    if (r.effect !== 'approval' && r.approval)
+  .strict();
+
+export const ruleSchema = ruleBase.superRefine((r, ctx) => {
+  checkConditionKinds(r, ctx);
+  if (r.effect === 'approval' && !r.approval)
+    ctx.addIssue({ code: 'custom', path: ['approval'], message: 'an approval rule needs approval terms' });
+  if (r.effect !== 'approval' && r.approval)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['approval'],
+      message: `only approval rules take approval terms (effect is ${r.effect})`,
+    });
+  if (r.effect === 'deny' && r.masking)
+    ctx.addIssue({ code: 'custom', path: ['masking'], message: 'a deny rule returns nothing to mask' });
+});
+
+/** Which action kinds each command condition applies to. */
+const conditionKinds = {
+  sql: ['sql'],
+  shell: ['exec', 'k8s'],
+  execModes: ['exec'],
+  k8s: ['k8s'],
+  http: ['http'],
+  mcp: ['mcp'],
+} as const;
+
+/**
+ * A rule with command conditions may list only action kinds those conditions describe. Otherwise
+ * `actions: [sql, exec]` with only a `shell` condition would match every SQL statement: an allow rule
+ * written for shell would silently allow all SQL.
+ */
+function checkConditionKinds(r: z.infer<typeof ruleBase>, ctx: z.RefinementCtx): void {
+  const present = (Object.keys(conditionKinds) as Array<keyof typeof conditionKinds>).filter((k) => r[k] !== undefined);
+  if (present.length === 0) return;
+  for (const cond of present) {
+    if (!conditionKinds[cond].some((k) => r.actions.includes(k))) {
       ctx.addIssue({
         code: 'custom',
-        path: ['approval'],
-        message: `only approval rules take approval terms (effect is ${r.effect})`,
+        path: [cond],
+        message: `${cond} conditions apply to ${conditionKinds[cond].join(' or ')} actions, which this rule does not list`,
       });
-    if (r.effect === 'deny' && r.masking)
-      ctx.addIssue({ code: 'custom', path: ['masking'], message: 'a deny rule returns nothing to mask' });
-  });
+    }
+  }
+  for (const kind of r.actions) {
+    const covered = present.some((cond) => (conditionKinds[cond] as readonly string[]).includes(kind));
+    if (!covered) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['actions'],
+        message: `${kind} actions have no condition in this rule, so it would match every ${kind}: put them in a rule of their own`,
+      });
+    }
+  }
+}
 
 export type PolicyRule = z.output<typeof ruleSchema>;
 export type SqlCondition = z.output<typeof sqlConditionSchema>;
