@@ -3,10 +3,12 @@ import type { LoadedConfig } from '@portcullis/config';
 import { platformImports } from '@portcullis/runtime';
 import { AccessModule } from './access/access.module';
 import { ConnectionsModule } from './connections/connections.module';
+import { PostgresModule } from './postgres/postgres.module';
+import { SessionsModule } from './sessions/sessions.module';
 
 @Module({})
 export class AppModule {
   static forRoot(loaded: LoadedConfig): DynamicModule {
-    return { module: AppModule, imports: [...platformImports('broker', loaded), ConnectionsModule, AccessModule] };
+    return { module: AppModule, imports: [...platformImports('broker', loaded), ConnectionsModule, SessionsModule, AccessModule, PostgresModule] };
   }
 }

@@ -86,7 +86,10 @@ describe('walking skeleton: broker → identity and policy over NATS', () => {
   it('denies a connection it does not know without asking policy', async () => {
     const auth = await gate.authenticate(await stack.tokens.agent('code-review-bot'), 'postgres');
     if (!auth.ok) throw new Error('no principal');
-    expect(await gate.decide(auth.principal, 'nope', { kind: 'connect' })).toMatchObject({ outcome: 'deny', code: 'unknown_connection' });
+    expect(await gate.decide(auth.principal, 'nope', { kind: 'connect' })).toMatchObject({
+      outcome: 'deny',
+      code: 'unknown_connection',
+    });
   });
 
   it('fails closed within its timeout when the policy service hangs', async () => {

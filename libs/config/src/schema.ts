@@ -80,6 +80,21 @@ const identitySchema = z
   .strict()
   .default({});
 
+const brokerSchema = z
+  .object({
+    tls: z
+      .object({ cert: secretRefSchema, key: secretRefSchema })
+      .strict()
+      .optional()
+      .describe('certificate for the protocol listeners; without it a self-signed one is generated (development)'),
+    idleTimeoutSeconds: z.number().int().min(10).max(86400).default(900),
+    maxStatementBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(16 * 1024 * 1024),
+    decisionCacheSize: z.number().int().min(0).max(1_000_000).default(20000),
+    hashKey: secretRefSchema.optional().describe('HMAC key for the hash masking strategy'),
+  })
+  .strict()
+  .default({});
+
 const connectionSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lower-case letters, digits, - or _'),
@@ -117,6 +132,7 @@ export const portcullisConfigSchema = z
       .default({}),
     services: servicesSchema,
     identity: identitySchema,
+    broker: brokerSchema,
     connections: z.array(connectionSchema).default([]),
     // Sections owned by a service that validates them itself, with positions into this file.
     // Rules inline, or a directory of YAML files (one list of rules each) that is watched for changes.

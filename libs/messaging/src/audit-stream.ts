@@ -12,7 +12,7 @@ export interface AuditStreamOptions {
 
 export const defaultAuditStreamOptions: AuditStreamOptions = {
   maxAgeSeconds: 7 * 24 * 3600,
-  maxBytes: 10 * 1024 ** 3,
+  maxBytes: 1024 ** 3,
   replicas: 1,
   duplicateWindowSeconds: 120,
 };

@@ -16,7 +16,9 @@ export class DevTokens {
 
   async agent(who: 'code-review-bot' | 'deploy-bot' = 'code-review-bot'): Promise<string> {
     const [id, secret] =
-      who === 'code-review-bot' ? [CODE_REVIEW_BOT_APP_ID, CODE_REVIEW_BOT_SECRET] : [DEPLOY_BOT_APP_ID, DEPLOY_BOT_SECRET];
+      who === 'code-review-bot'
+        ? [CODE_REVIEW_BOT_APP_ID, CODE_REVIEW_BOT_SECRET]
+        : [DEPLOY_BOT_APP_ID, DEPLOY_BOT_SECRET];
     return this.token({
       grant_type: 'client_credentials',
       client_id: id,
@@ -40,7 +42,8 @@ export class DevTokens {
   private async token(form: Record<string, string>): Promise<string> {
     const res = await fetch(this.tokenEndpoint, { method: 'POST', body: new URLSearchParams(form) });
     const body = (await res.json()) as { access_token?: string; error?: string; error_description?: string };
-    if (!res.ok || !body.access_token) throw new Error(`token endpoint: ${res.status} ${body.error} ${body.error_description ?? ''}`);
+    if (!res.ok || !body.access_token)
+      throw new Error(`token endpoint: ${res.status} ${body.error} ${body.error_description ?? ''}`);
     return body.access_token;
   }
 }

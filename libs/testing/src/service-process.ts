@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { repoRoot } from './repo-root';
 
-const repoRoot = resolve(__dirname, '../../..');
+const root = repoRoot();
 
 export interface ServiceProcess {
   name: string;
@@ -25,10 +26,10 @@ export function spawnService(
   app: string,
   opts: { configPath: string; httpPort: number; env?: Record<string, string>; entry?: string },
 ): ServiceProcess {
-  const entry = join(repoRoot, 'dist', opts.entry ?? `apps/${app}/src/main.js`);
+  const entry = join(root, 'dist', opts.entry ?? `apps/${app}/src/main.js`);
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build first`);
   const child = spawn(process.execPath, ['--enable-source-maps', entry], {
-    cwd: repoRoot,
+    cwd: root,
     env: {
       ...process.env,
       PORTCULLIS_CONFIG: opts.configPath,

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { repoRoot } from './repo-root';
 import { DEV_API_APP_ID, DEV_GROUP_NAMES, DEV_TENANT, GROUP_ADMINS, GROUP_AUDITORS } from '@portcullis/dev-identities';
 import Redis from 'ioredis';
+import { connect } from 'nats';
 import { writeConfig } from './config-file';
 import { createTestDatabase } from './database';
 import { DevTokens } from './dev-tokens';
@@ -10,7 +12,7 @@ import { testEnv, uniqueNamespace } from './environment';
 import { freePort } from './ports';
 import { spawnService, type ServiceProcess } from './service-process';
 
-const repoRoot = resolve(__dirname, '../../..');
+const root = repoRoot();
 const storing = new Set(['identity', 'approval', 'audit']);
 
 export interface Stack {
@@ -21,6 +23,8 @@ export interface Stack {
   idp: { url: string; issuer: string; tokenEndpoint: string; process: ServiceProcess };
   tokens: DevTokens;
   services: Record<string, ServiceProcess>;
+  /** The broker's protocol listener ports. */
+  brokerPorts: { postgres: number; ssh: number; k8s: number };
   /** Environment a process (or this test process) needs to join the stack's NATS namespace. */
   env: Record<string, string>;
   /** Starts (again) one service of the stack, e.g. after a test stopped it. */
@@ -58,11 +62,19 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
   const ports: Record<string, number> = {};
   for (const s of ['identity', 'policy', 'approval', 'audit', 'broker']) ports[s] = await freePort();
+  const brokerPorts = { postgres: await freePort(), ssh: await freePort(), k8s: await freePort() };
+  const brokerEnv = {
+    PORTCULLIS_BROKER_PG_PORT: String(brokerPorts.postgres),
+    PORTCULLIS_BROKER_SSH_PORT: String(brokerPorts.ssh),
+    PORTCULLIS_BROKER_K8S_PORT: String(brokerPorts.k8s),
+  };
   const config = {
     postgres: { url: db.url },
     redis: { url: testEnv.redisUrl, keyPrefix: redisPrefix },
     nats: { url: testEnv.natsUrl },
     messaging: { requestTimeoutMs: 1500 },
+    // JetStream reserves a stream's byte limit on disk: keep each suite's stream small.
+    audit: { stream: { maxBytes: 64 * 1024 * 1024 } },
     identity: {
       providers: [{ name: 'dev', kind: 'entra', tenants: [DEV_TENANT], issuer, audiences: [DEV_API_APP_ID] }],
       groupNames: DEV_GROUP_NAMES,
@@ -74,7 +86,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const file = writeConfig(config);
   const env = { PORTCULLIS_NATS_NAMESPACE: namespace, ...opts.env };
   for (const app of opts.services.filter((s) => storing.has(s))) {
-    const r = spawnSync(process.execPath, [join(repoRoot, 'dist/apps', app, 'src/migrate.js')], {
+    const r = spawnSync(process.execPath, [join(root, 'dist/apps', app, 'src/migrate.js')], {
       env: { ...process.env, ...env, PORTCULLIS_CONFIG: file.path },
       encoding: 'utf8',
     });
@@ -84,7 +96,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const services: Record<string, ServiceProcess> = {};
   const start = async (name: string) => {
     await services[name]?.stop();
-    const p = spawnService(name, { configPath: file.path, httpPort: ports[name], env });
+    const p = spawnService(name, { configPath: file.path, httpPort: ports[name], env: name === 'broker' ? { ...env, ...brokerEnv } : env });
     services[name] = p;
     await p.waitReady();
     return p;
@@ -105,6 +117,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     idp: { url: idpUrl, issuer, tokenEndpoint: `${idpUrl}/${DEV_TENANT}/oauth2/v2.0/token`, process: idpProcess },
     tokens: new DevTokens(`${idpUrl}/${DEV_TENANT}/oauth2/v2.0/token`),
     services,
+    brokerPorts,
     env,
     start,
     async stop() {
@@ -112,6 +125,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       await idpProcess.stop();
       await db.drop();
       await deleteKeys(redisPrefix);
+      await deleteStream(namespace);
       file.cleanup();
     },
   };
@@ -142,6 +156,17 @@ export async function deleteKeys(prefix: string): Promise<void> {
     } while (cursor !== '0');
   } finally {
     redis.disconnect();
+  }
+}
+
+/** Removes the suite's audit stream (named after its namespace). */
+async function deleteStream(namespace: string): Promise<void> {
+  const nc = await connect({ servers: testEnv.natsUrl });
+  try {
+    const jsm = await nc.jetstreamManager();
+    await jsm.streams.delete(`PORTCULLIS_AUDIT_${namespace.replace(/-/g, '_').toUpperCase()}`).catch(() => undefined);
+  } finally {
+    await nc.close();
   }
 }
 

@@ -1,0 +1,119 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Action, Decision } from '@portcullis/contracts';
+import { AuditPublisher, type AuditDraft } from '@portcullis/messaging';
+import type { LiveSession } from '../sessions/session';
+
+const MAX_COMMAND_CHARS = 64 * 1024;
+
+export interface ExecutionRecord {
+  command: string;
+  fingerprint?: string;
+  outcome: 'ok' | 'error' | 'cancelled';
+  durationMs: number;
+  rows?: number;
+  bytes?: number;
+  masked?: number;
+  error?: string;
+  approvalId?: string;
+}
+
+/**
+ * Audit events of the data path. Decisions are written ahead: `decided` resolves only when the audit
+ * stream holds the event, and the caller forwards nothing until then. Outcomes (`executed`) are sent
+ * without holding the session up, but a session does not report itself closed until they are stored.
+ */
+@Injectable()
+export class CommandAudit {
+  private readonly logger = new Logger(CommandAudit.name);
+  private readonly pending = new Map<string, Set<Promise<unknown>>>();
+
+  constructor(private readonly audit: AuditPublisher) {}
+
+  async decided(
+    session: LiveSession,
+    action: Action,
+    command: string,
+    decision: Decision,
+    approvalId?: string,
+  ): Promise<void> {
+    await this.audit.publish({
+      ...this.base(session),
+      type: 'command.decided',
+      command: command.slice(0, MAX_COMMAND_CHARS),
+      fingerprint: decision.commandFingerprint,
+      decision: decision.effect,
+      ruleIds: decision.ruleIds,
+      reason: decision.reason,
+      ...(approvalId ? { approvalId } : {}),
+      detail: { action: action.kind, policyVersion: decision.policyVersion },
+    });
+  }
+
+  /** A refusal that never reached policy (policy or identity unreachable, unknown connection). */
+  async refused(session: LiveSession, command: string, reason: string): Promise<void> {
+    await this.publishQuietly({
+      ...this.base(session),
+      type: 'command.decided',
+      command: command.slice(0, MAX_COMMAND_CHARS),
+      decision: 'deny',
+      ruleIds: [],
+      reason,
+    });
+  }
+
+  executed(session: LiveSession, r: ExecutionRecord): void {
+    this.track(
+      session.id,
+      this.publishQuietly({
+        ...this.base(session),
+        type: 'command.executed',
+        command: r.command.slice(0, MAX_COMMAND_CHARS),
+        ...(r.fingerprint ? { fingerprint: r.fingerprint } : {}),
+        outcome: r.outcome,
+        durationMs: Math.round(r.durationMs * 1000) / 1000,
+        ...(r.rows !== undefined ? { rows: r.rows } : {}),
+        ...(r.bytes !== undefined ? { bytes: r.bytes } : {}),
+        ...(r.masked ? { masked: r.masked } : {}),
+        ...(r.approvalId ? { approvalId: r.approvalId } : {}),
+        ...(r.error ? { reason: r.error.slice(0, 2000) } : {}),
+      }),
+    );
+  }
+
+  async sessionStarted(session: LiveSession, detail: Record<string, unknown>): Promise<void> {
+    await this.audit.publish({ ...this.base(session), type: 'session.started', detail });
+  }
+
+  async sessionEnded(session: LiveSession, reason: string, detail: Record<string, unknown> = {}): Promise<void> {
+    await Promise.allSettled([...(this.pending.get(session.id) ?? [])]);
+    this.pending.delete(session.id);
+    await this.publishQuietly({ ...this.base(session), type: 'session.ended', outcome: reason, detail });
+  }
+
+  private base(session: LiveSession): Pick<AuditDraft, 'principal' | 'channel' | 'connection' | 'sessionId'> {
+    const p = session.principal;
+    return {
+      principal: { id: p.id, kind: p.kind, tenant: p.tenant, appId: p.appId, groups: p.groups },
+      channel: session.channel,
+      connection: session.connection.ref.name,
+      sessionId: session.id,
+    };
+  }
+
+  private async publishQuietly(draft: AuditDraft): Promise<void> {
+    try {
+      await this.audit.publish(draft);
+    } catch (err) {
+      this.logger.error(
+        `audit event ${draft.type} for session ${draft.sessionId} not stored: ${(err as Error).message}`,
+      );
+    }
+  }
+
+  private track(sessionId: string, p: Promise<unknown>): void {
+    let set = this.pending.get(sessionId);
+    if (!set) this.pending.set(sessionId, (set = new Set()));
+    set.add(p);
+    void p.finally(() => set!.delete(p));
+  }
+}

@@ -1,0 +1,99 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { Action, Decision } from '@portcullis/contracts';
+import { EventBus, MessagingError } from '@portcullis/messaging';
+import { Counter } from 'prom-client';
+import { metricsRegistry } from '@portcullis/telemetry';
+import { AccessGate } from '../access/access-gate.service';
+import { SessionRegistry } from '../sessions/session-registry.service';
+import type { LiveSession } from '../sessions/session';
+import { ApprovalGate } from './approval-gate.service';
+import { CommandAudit } from './command-audit.service';
+import { DecisionCache } from './decision-cache';
+
+/** What a protocol front end does with one command. Every refusal carries a message for the agent. */
+export type CommandVerdict =
+  | { verdict: 'forward'; decision: Decision; approvalId?: string }
+  | {
+      verdict: 'refuse';
+      code: 'denied' | 'approval_pending' | 'approval_denied' | 'unavailable';
+      message: string;
+      ruleIds: string[];
+      approvalId?: string;
+    };
+
+const decisionsTotal = new Counter({
+  name: 'portcullis_broker_decisions_total',
+  help: 'Commands decided by the broker, by channel, verdict and whether the decision came from the cache',
+  labelNames: ['channel', 'verdict', 'cached'],
+  registers: [metricsRegistry],
+});
+
+/**
+ * The one decision pipeline every protocol front end uses: policy (or its cached decision), approval
+ * when asked for, and the write-ahead audit record. Nothing is forwarded unless policy allowed it (or an
+ * approver did) and the audit stream acknowledged the decision; any failure on the way refuses.
+ */
+@Injectable()
+export class CommandPipeline implements OnModuleInit {
+  private readonly cache = new DecisionCache();
+
+  constructor(
+    private readonly gate: AccessGate,
+    private readonly approvals: ApprovalGate,
+    private readonly audit: CommandAudit,
+    private readonly events: EventBus,
+    private readonly sessions: SessionRegistry,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.events.subscribe('policy.v1.reloaded', (e) => {
+      if (e.accepted) this.cache.policyChanged(e.policyVersion);
+    });
+    this.sessions.onSuspended(() => this.cache.clear());
+  }
+
+  async authorize(session: LiveSession, action: Action, command: string): Promise<CommandVerdict> {
+    const key = DecisionCache.key(session.principal, session.connection.ref.name, action.kind, command);
+    let decision = this.cache.get(key);
+    const cached = decision !== undefined;
+    if (!decision) {
+      const outcome = await this.gate.decide(session.principal, session.connection.ref.name, action);
+      if (outcome.outcome === 'deny' && outcome.code !== 'denied') {
+        await this.audit.refused(session, command, outcome.detail);
+        return this.count(session, cached, { verdict: 'refuse', code: 'unavailable', message: `cannot decide: ${outcome.detail}`, ruleIds: [] });
+      }
+      decision = outcome.decision;
+      this.cache.set(key, decision);
+    }
+    return this.count(session, cached, await this.act(session, action, command, decision));
+  }
+
+  private async act(session: LiveSession, action: Action, command: string, decision: Decision): Promise<CommandVerdict> {
+    let approvalId: string | undefined;
+    if (decision.effect === 'deny') {
+      await this.audit.decided(session, action, command, decision).catch(() => undefined);
+      return { verdict: 'refuse', code: 'denied', message: `denied by ${decision.ruleIds.join(', ')}: ${decision.reason}`, ruleIds: decision.ruleIds };
+    }
+    if (decision.effect === 'approval') {
+      const got = await this.approvals.obtain(session, action, command, decision);
+      if (!got.granted) {
+        await this.audit.decided(session, action, command, decision, got.approvalId).catch(() => undefined);
+        return { verdict: 'refuse', code: got.code, message: got.message, ruleIds: decision.ruleIds, ...(got.approvalId ? { approvalId: got.approvalId } : {}) };
+      }
+      approvalId = got.approvalId;
+    }
+    try {
+      // Write-ahead: the decision is in the audit stream before the command reaches the target.
+      await this.audit.decided(session, action, command, decision, approvalId);
+    } catch (err) {
+      const why = err instanceof MessagingError ? err.message : 'audit stream error';
+      return { verdict: 'refuse', code: 'unavailable', message: `the audit trail is unavailable, so nothing is forwarded (${why})`, ruleIds: [] };
+    }
+    return { verdict: 'forward', decision, ...(approvalId ? { approvalId } : {}) };
+  }
+
+  private count(session: LiveSession, cached: boolean, v: CommandVerdict): CommandVerdict {
+    decisionsTotal.inc({ channel: session.channel, verdict: v.verdict === 'forward' ? 'forward' : v.code, cached: String(cached) });
+    return v;
+  }
+}

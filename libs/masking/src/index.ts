@@ -1,0 +1,11 @@
+export { Masker } from './masker';
+export type { MaskerOptions } from './masker';
+export { DETECTOR_NAMES, isDetectorName } from './types';
+export type { DetectorName, MaskResult, MaskStrategy, Span } from './types';
+export { detectSpans } from './detectors';
+export { compileColumnPattern } from './column-match';
+export { parseJsonPath } from './json-path';
+export { luhnValid } from './luhn';
+export { isIban } from './iban';
+export { MIN_HASH_KEY_BYTES } from './strategies';
+export type { MaskingRule } from '@portcullis/contracts';
