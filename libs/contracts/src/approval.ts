@@ -78,3 +78,7 @@ export const approvalDecidedSchema = z
   })
   .strict();
 export type ApprovalDecided = z.infer<typeof approvalDecidedSchema>;
+
+/** Broker → approval: the current state of one request (a fallback when a decided event was missed). */
+export const approvalStatusRequestSchema = z.object({ approvalId: z.string().uuid() }).strict();
+export type ApprovalStatusRequest = z.infer<typeof approvalStatusRequestSchema>;

@@ -45,6 +45,7 @@ export type {
 export {
   approvalStatuses,
   approvalRequestSchema,
+  approvalStatusRequestSchema,
   approvalTicketSchema,
   consumeGrantSchema,
   grantVerdictSchema,

@@ -3,6 +3,7 @@ import { verifyRequestSchema, verifyResponseSchema, principalSuspendedSchema } f
 import {
   approvalDecidedSchema,
   approvalRequestSchema,
+  approvalStatusRequestSchema,
   approvalTicketSchema,
   consumeGrantSchema,
   grantVerdictSchema,
@@ -19,6 +20,7 @@ export const requestContracts = {
   'policy.v1.decide': { request: decideRequestSchema, response: decisionSchema, service: 'policy' },
   'approval.v1.request': { request: approvalRequestSchema, response: approvalTicketSchema, service: 'approval' },
   'approval.v1.consume-grant': { request: consumeGrantSchema, response: grantVerdictSchema, service: 'approval' },
+  'approval.v1.status': { request: approvalStatusRequestSchema, response: approvalTicketSchema, service: 'approval' },
 } as const;
 
 /** Fan-out events: every subscriber (every replica) receives each one. */
