@@ -40,7 +40,10 @@ describe('the environment variables the code reads', () => {
 
 describe('docker-compose.yml', () => {
   const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-    services: Record<string, { environment?: Record<string, string>; ports?: string[]; command?: string[]; build?: string; volumes?: string[] }>;
+    services: Record<
+      string,
+      { environment?: Record<string, string>; ports?: string[]; command?: string[]; build?: string; volumes?: string[] }
+    >;
   };
 
   it('runs every service from the one image, with its own name and default HTTP port', () => {
@@ -52,7 +55,11 @@ describe('docker-compose.yml', () => {
       expect(svc.ports).toContain(`${httpPort(name)}:${httpPort(name)}`);
     }
     expect(compose.services.broker.ports).toEqual(
-      expect.arrayContaining([`${defaults.broker.postgresPort}:${defaults.broker.postgresPort}`, `${defaults.broker.sshPort}:${defaults.broker.sshPort}`, `${defaults.broker.k8sPort}:${defaults.broker.k8sPort}`]),
+      expect.arrayContaining([
+        `${defaults.broker.postgresPort}:${defaults.broker.postgresPort}`,
+        `${defaults.broker.sshPort}:${defaults.broker.sshPort}`,
+        `${defaults.broker.k8sPort}:${defaults.broker.k8sPort}`,
+      ]),
     );
   });
 
@@ -72,7 +79,9 @@ describe('docker-compose.yml', () => {
       }
       for (const s of secrets) expect(Object.keys(env)).toContain(s);
       expect(env.PORTCULLIS_CONFIG).toBe('/etc/portcullis/portcullis.yaml');
-      expect(compose.services[name].volumes).toContain('./deploy/compose/portcullis.yaml:/etc/portcullis/portcullis.yaml:ro');
+      expect(compose.services[name].volumes).toContain(
+        './deploy/compose/portcullis.yaml:/etc/portcullis/portcullis.yaml:ro',
+      );
     }
   });
 
@@ -83,7 +92,19 @@ describe('docker-compose.yml', () => {
 });
 
 describe('deploy/k8s (kustomize base)', () => {
-  type K8sObject = { kind: string; metadata: { name: string }; spec: Record<string, any>; data?: Record<string, string> };
+  type Container = {
+    env: unknown[];
+    ports: unknown[];
+    envFrom: unknown[];
+    readinessProbe: { httpGet: unknown };
+    livenessProbe: { httpGet: unknown };
+  };
+  type K8sObject = {
+    kind: string;
+    metadata: { name: string };
+    spec: { template: { spec: { containers: Container[] } }; ports: unknown[] };
+    data?: Record<string, string>;
+  };
   const rendered = execFileSync('kubectl', ['kustomize', join(root, 'deploy/k8s')], { encoding: 'utf8' });
   const objects = parseAllDocuments(rendered).map((d) => d.toJS() as K8sObject);
   const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);

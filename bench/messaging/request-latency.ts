@@ -15,9 +15,29 @@ const ns = process.env.PORTCULLIS_NATS_NAMESPACE ?? `bench_${process.pid}`;
 process.env.PORTCULLIS_NATS_NAMESPACE = ns;
 const codec = JSONCodec();
 
-const decision: Decision = { effect: 'allow', reason: 'r', ruleIds: ['a'], commandFingerprint: 'f', policyVersion: 'v', cacheable: true };
+const decision: Decision = {
+  effect: 'allow',
+  reason: 'r',
+  ruleIds: ['a'],
+  commandFingerprint: 'f',
+  policyVersion: 'v',
+  cacheable: true,
+};
 const request: DecideRequest = {
-  principal: { id: 'oid', tenant: 't', kind: 'agent', displayName: null, groups: ['g1', 'g2'], groupNames: ['readers'], roles: [], appId: 'app', issuer: 'https://i', provider: 'dev', expiresAt: 2e9, tokenId: 'u' },
+  principal: {
+    id: 'oid',
+    tenant: 't',
+    kind: 'agent',
+    displayName: null,
+    groups: ['g1', 'g2'],
+    groupNames: ['readers'],
+    roles: [],
+    appId: 'app',
+    issuer: 'https://i',
+    provider: 'dev',
+    expiresAt: 2e9,
+    tokenId: 'u',
+  },
   connection: { name: 'db', type: 'postgres', tags: ['prod'] },
   action: { kind: 'sql', sql: 'SELECT id, email FROM customers WHERE id = 42' },
 };
@@ -28,11 +48,14 @@ async function responder(): Promise<void> {
   @Controller()
   class Handler {
     @HandlesRequest('policy.v1.decide')
-    async decide(): Promise<Decision> {
+    async decide(_req: DecideRequest): Promise<Decision> {
       return decision;
     }
   }
-  const app = await NestFactory.createMicroservice({ module: class M {}, controllers: [Handler] }, { ...natsMicroservice(NATS, 'policy'), logger: false });
+  const app = await NestFactory.createMicroservice(
+    { module: class M {}, controllers: [Handler] },
+    { ...natsMicroservice(NATS, 'policy'), logger: false },
+  );
   await app.listen();
   process.send?.('ready');
 }
@@ -41,14 +64,18 @@ function stats(label: string, samples: number[]): void {
   samples.sort((a, b) => a - b);
   const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))].toFixed(0);
   const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
-  console.log(`${label.padEnd(44)} p50 ${q(0.5).padStart(5)} µs   p99 ${q(0.99).padStart(5)} µs   ${(1e6 / mean).toFixed(0).padStart(6)} req/s sequential`);
+  console.log(
+    `${label.padEnd(44)} p50 ${q(0.5).padStart(5)} µs   p99 ${q(0.99).padStart(5)} µs   ${(1e6 / mean).toFixed(0).padStart(6)} req/s sequential`,
+  );
 }
 
 async function caller(): Promise<void> {
   const child = fork(__filename, ['responder'], { env: process.env });
   await new Promise((r) => child.once('message', r));
   const nc = await connect({ servers: NATS });
-  const mod = await Test.createTestingModule({ imports: [MessagingModule.forRoot({ serviceName: 'bench', natsUrl: NATS, requestTimeoutMs: 2000 })] }).compile();
+  const mod = await Test.createTestingModule({
+    imports: [MessagingModule.forRoot({ serviceName: 'bench', natsUrl: NATS, requestTimeoutMs: 2000 })],
+  }).compile();
   const ctx = await mod.init();
   const client = ctx.get(MessagingClient);
   for (let i = 0; i < 500; i++) {

@@ -14,10 +14,15 @@ describe('identity service', () => {
 
   const verify = async (token: string) => {
     // A raw request in the Nest wire format, exactly what the broker's typed client sends.
-    const msg = await nc.request(`${stack.namespace}.identity.v1.verify`, codec.encode({ pattern: 'identity.v1.verify', id: '1', data: { token, channel: 'postgres' } }), {
-      timeout: 3000,
-    });
-    return (codec.decode(msg.data) as { response: { ok: boolean; reason?: string; principal?: { id: string } } }).response;
+    const msg = await nc.request(
+      `${stack.namespace}.identity.v1.verify`,
+      codec.encode({ pattern: 'identity.v1.verify', id: '1', data: { token, channel: 'postgres' } }),
+      {
+        timeout: 3000,
+      },
+    );
+    return (codec.decode(msg.data) as { response: { ok: boolean; reason?: string; principal?: { id: string } } })
+      .response;
   };
   const admin = async (method: string, path: string, token: string, body?: unknown) =>
     fetch(`${base}${path}`, {
@@ -39,7 +44,10 @@ describe('identity service', () => {
 
   it('verifies an agent token over NATS', async () => {
     const answer = await verify(await stack.tokens.agent());
-    expect(answer).toMatchObject({ ok: true, principal: { id: CODE_REVIEW_BOT_OID, kind: 'agent', tenant: DEV_TENANT } });
+    expect(answer).toMatchObject({
+      ok: true,
+      principal: { id: CODE_REVIEW_BOT_OID, kind: 'agent', tenant: DEV_TENANT },
+    });
   });
 
   it('explains a refusal over HTTP without echoing the token', async () => {
@@ -58,7 +66,11 @@ describe('identity service', () => {
   });
 
   it('refuses bad input on the HTTP verify endpoint with a clear error', async () => {
-    const res = await fetch(`${base}/v1/tokens/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"tok":1}' });
+    const res = await fetch(`${base}/v1/tokens/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"tok":1}',
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ code: 'bad_request' });
   });
@@ -66,11 +78,23 @@ describe('identity service', () => {
   it('lets only admins suspend', async () => {
     const noToken = await fetch(`${base}/v1/principals/${CODE_REVIEW_BOT_OID}/suspend`, { method: 'POST' });
     expect(noToken.status).toBe(401);
-    const notAdmin = await admin('POST', `/v1/principals/${CODE_REVIEW_BOT_OID}/suspend`, await stack.tokens.human('alice'), { reason: 'x' });
+    const notAdmin = await admin(
+      'POST',
+      `/v1/principals/${CODE_REVIEW_BOT_OID}/suspend`,
+      await stack.tokens.human('alice'),
+      { reason: 'x' },
+    );
     expect(notAdmin.status).toBe(403);
-    const agent = await admin('POST', `/v1/principals/${CODE_REVIEW_BOT_OID}/suspend`, await stack.tokens.agent(), { reason: 'x' });
+    const agent = await admin('POST', `/v1/principals/${CODE_REVIEW_BOT_OID}/suspend`, await stack.tokens.agent(), {
+      reason: 'x',
+    });
     expect(agent.status).toBe(403);
-    const noReason = await admin('POST', `/v1/principals/${CODE_REVIEW_BOT_OID}/suspend`, await stack.tokens.human('carol'), {});
+    const noReason = await admin(
+      'POST',
+      `/v1/principals/${CODE_REVIEW_BOT_OID}/suspend`,
+      await stack.tokens.human('carol'),
+      {},
+    );
     expect(noReason.status).toBe(400);
     expect((await verify(await stack.tokens.agent())).ok).toBe(true);
   });
@@ -78,14 +102,23 @@ describe('identity service', () => {
   it('suspends at once, announces it, keeps it across a Redis wipe and a restart, and lifts it', async () => {
     const carol = await stack.tokens.human('carol');
     const events: unknown[] = [];
-    const sub = nc.subscribe(`${stack.namespace}.identity.v1.principal-suspended`, { callback: (_e, m) => events.push(codec.decode(m.data)) });
+    const sub = nc.subscribe(`${stack.namespace}.identity.v1.principal-suspended`, {
+      callback: (_e, m) => events.push(codec.decode(m.data)),
+    });
     await nc.flush();
 
     const res = await admin('POST', `/v1/principals/${CODE_REVIEW_BOT_OID}/suspend`, carol, { reason: 'leaked token' });
     expect(res.status).toBe(200);
     expect(await verify(await stack.tokens.agent())).toMatchObject({ ok: false, reason: 'suspended' });
     await nc.flush();
-    expect(events).toContainEqual(expect.objectContaining({ principalId: CODE_REVIEW_BOT_OID, suspended: true, reason: 'leaked token', tenant: null }));
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        principalId: CODE_REVIEW_BOT_OID,
+        suspended: true,
+        reason: 'leaked token',
+        tenant: null,
+      }),
+    );
 
     // Redis keeps nothing on disk here: wiping our keys must not lift the suspension.
     const redis = new Redis(testEnv.redisUrl);

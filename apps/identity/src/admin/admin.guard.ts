@@ -36,13 +36,15 @@ export class AdminGuard implements CanActivate {
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw new UnauthorizedException({ code: 'unauthenticated', message: 'a bearer token is required' });
     const result = await this.tokens.verify(match[1]);
-    if (!result.ok) throw new UnauthorizedException({ code: 'unauthenticated', message: `token refused: ${result.reason}` });
+    if (!result.ok)
+      throw new UnauthorizedException({ code: 'unauthenticated', message: `token refused: ${result.reason}` });
     const p = result.principal;
     if (await this.suspensions.isSuspended(p.id, p.tenant)) {
       throw new UnauthorizedException({ code: 'unauthenticated', message: 'token refused: suspended' });
     }
     const isAdmin = this.adminGroups.some((g) => p.groups.includes(g) || p.groupNames.includes(g));
-    if (!isAdmin) throw new ForbiddenException({ code: 'not_admin', message: 'only members of identity.adminGroups may do this' });
+    if (!isAdmin)
+      throw new ForbiddenException({ code: 'not_admin', message: 'only members of identity.adminGroups may do this' });
     req.admin = p;
     return true;
   }

@@ -3,9 +3,14 @@ import { z } from 'zod';
 import { AdminGuard, type AdminRequest } from '../admin/admin.guard';
 import { SuspensionService } from './suspension.service';
 
-const suspendBody = z.object({ reason: z.string().trim().min(1).max(500), tenant: z.string().min(1).max(200).optional() }).strict();
+const suspendBody = z
+  .object({ reason: z.string().trim().min(1).max(500), tenant: z.string().min(1).max(200).optional() })
+  .strict();
 const unsuspendBody = z
-  .object({ reason: z.string().trim().min(1).max(500).default('lifted'), tenant: z.string().min(1).max(200).optional() })
+  .object({
+    reason: z.string().trim().min(1).max(500).default('lifted'),
+    tenant: z.string().min(1).max(200).optional(),
+  })
   .strict();
 const principalId = z.string().min(1).max(200);
 
@@ -28,7 +33,11 @@ export class SuspensionHttp {
   async unsuspend(@Param('id') id: string, @Body() body: unknown, @Req() req: AdminRequest) {
     const target = parse(principalId, id, 'principal id');
     const { reason, tenant } = parse(unsuspendBody, body ?? {}, 'body');
-    const removed = await this.suspensions.unsuspend({ principalId: target, tenant: tenant ?? null }, reason, req.admin!);
+    const removed = await this.suspensions.unsuspend(
+      { principalId: target, tenant: tenant ?? null },
+      reason,
+      req.admin!,
+    );
     return { principalId: target, tenant: tenant ?? null, suspended: false, changed: removed };
   }
 }
@@ -37,7 +46,10 @@ function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown, w
   const r = schema.safeParse(value);
   if (!r.success) {
     const i = r.error.issues[0];
-    throw new BadRequestException({ code: 'bad_request', message: `${what}${i?.path.length ? '.' + i.path.join('.') : ''}: ${i?.message}` });
+    throw new BadRequestException({
+      code: 'bad_request',
+      message: `${what}${i?.path.length ? '.' + i.path.join('.') : ''}: ${i?.message}`,
+    });
   }
   return r.data;
 }

@@ -60,7 +60,9 @@ export class SuspensionService {
       );
       await this.log(m, target, 'suspend', reason, actor);
     });
-    await this.cache.add(target.principalId, storedTenant(target)).catch((e: Error) => this.logger.warn(`cache: ${e.message}`));
+    await this.cache
+      .add(target.principalId, storedTenant(target))
+      .catch((e: Error) => this.logger.warn(`cache: ${e.message}`));
     await this.announce(target, true, reason, actor);
   }
 
@@ -71,7 +73,8 @@ export class SuspensionService {
         `DELETE FROM identity.suspensions WHERE principal_id = $1 AND ($2::text IS NULL OR tenant = $2) RETURNING tenant`,
         [target.principalId, target.tenant],
       );
-      for (const r of rows) await this.log(m, { principalId: target.principalId, tenant: r.tenant }, 'unsuspend', reason, actor);
+      for (const r of rows)
+        await this.log(m, { principalId: target.principalId, tenant: r.tenant }, 'unsuspend', reason, actor);
       return rows.map((r) => r.tenant);
     });
     // Without a working cache update the principal would stay refused: that error reaches the admin.
@@ -98,7 +101,12 @@ export class SuspensionService {
     );
   }
 
-  private async announce(target: SuspensionTarget, suspended: boolean, reason: string, actor: Principal): Promise<void> {
+  private async announce(
+    target: SuspensionTarget,
+    suspended: boolean,
+    reason: string,
+    actor: Principal,
+  ): Promise<void> {
     await this.events.publish('identity.v1.principal-suspended', {
       principalId: target.principalId,
       tenant: target.tenant,

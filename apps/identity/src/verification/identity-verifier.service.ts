@@ -21,12 +21,18 @@ export class IdentityVerifier {
   async verify(token: string, channel: Channel): Promise<VerifyResponse> {
     const result = await this.tokens.verify(token);
     if (!result.ok) {
-      await this.auditRejection(channel, result.reason, result.detail, { issuer: result.issuer, subject: result.subject });
+      await this.auditRejection(channel, result.reason, result.detail, {
+        issuer: result.issuer,
+        subject: result.subject,
+      });
       return { ok: false, reason: result.reason, detail: result.detail };
     }
     const p = result.principal;
     if (await this.suspensions.isSuspended(p.id, p.tenant)) {
-      await this.auditRejection(channel, 'suspended', 'the principal is suspended', { issuer: p.issuer, subject: p.id });
+      await this.auditRejection(channel, 'suspended', 'the principal is suspended', {
+        issuer: p.issuer,
+        subject: p.id,
+      });
       return { ok: false, reason: 'suspended', detail: 'the principal is suspended' };
     }
     return { ok: true, principal: p };
@@ -44,7 +50,11 @@ export class IdentityVerifier {
         channel,
         reason,
         outcome: 'rejected',
-        detail: { detail, ...(verified.issuer ? { issuer: verified.issuer } : {}), ...(verified.subject ? { subject: verified.subject } : {}) },
+        detail: {
+          detail,
+          ...(verified.issuer ? { issuer: verified.issuer } : {}),
+          ...(verified.subject ? { subject: verified.subject } : {}),
+        },
       });
     } catch (err) {
       // The token is refused either way; a missing audit record is logged loudly rather than hidden.

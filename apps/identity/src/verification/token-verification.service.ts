@@ -26,7 +26,10 @@ export class TokenVerification {
       groupsClaim: p.groupsClaim,
       acceptedVersions: p.acceptedVersions,
       graph: p.graph
-        ? { ...p.graph, clientSecret: resolveSecret(p.graph.clientSecret, `identity.providers[${i}].graph.clientSecret`) }
+        ? {
+            ...p.graph,
+            clientSecret: resolveSecret(p.graph.clientSecret, `identity.providers[${i}].graph.clientSecret`),
+          }
         : undefined,
     }));
     const jwks = new JwksCache({

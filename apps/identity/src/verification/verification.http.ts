@@ -3,7 +3,15 @@ import { channelSchema, MAX_TOKEN_BYTES, type VerifyResponse } from '@portcullis
 import { z } from 'zod';
 import { IdentityVerifier } from './identity-verifier.service';
 
-const bodySchema = z.object({ token: z.string().min(1).max(MAX_TOKEN_BYTES * 2), channel: channelSchema.default('api') }).strict();
+const bodySchema = z
+  .object({
+    token: z
+      .string()
+      .min(1)
+      .max(MAX_TOKEN_BYTES * 2),
+    channel: channelSchema.default('api'),
+  })
+  .strict();
 
 /** For operators asking "why was my token refused?". The answer never contains the token. */
 @Controller('v1/tokens')
@@ -14,7 +22,8 @@ export class VerificationHttp {
   @HttpCode(200)
   async verify(@Body() body: unknown): Promise<VerifyResponse> {
     const parsed = bodySchema.safeParse(body);
-    if (!parsed.success) throw new BadRequestException({ code: 'bad_request', message: 'expected {"token": "<access token>"}' });
+    if (!parsed.success)
+      throw new BadRequestException({ code: 'bad_request', message: 'expected {"token": "<access token>"}' });
     return this.verifier.verify(parsed.data.token, parsed.data.channel);
   }
 }
