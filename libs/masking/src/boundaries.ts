@@ -32,6 +32,15 @@ export function numberStartOk(text: string, start: number): boolean {
   return escapeOk(text, start);
 }
 
+/**
+ * The same edge decided inside the regex, for patterns with unbounded runs (JWT parts): letting n, r
+ * and t through to a later check would make every `ney` inside a long base64 blob a start that scans
+ * to the end of the blob. Slower on short text than notAfter(), so only where runs are unbounded.
+ */
+export function exactlyNotAfter(extra: string): string {
+  return `(?:(?<=\\\\[nrt])|(?<![A-Za-z0-9${extra}\\\\]))`;
+}
+
 /** Left edge of numbers in regexes (letters, digits, `_`, `-`, backslash); see numberStartOk. */
 export const NUM_LEFT = notAfter('_\\-');
 

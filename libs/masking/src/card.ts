@@ -80,7 +80,7 @@ export function isCardNumber(digits: string): boolean {
  * 4-6-4), so a row of small numbers separated by spaces never reads as one card.
  */
 const CARD_RE = new RegExp(
-  `${NUM_LEFT}(?:\\d{13,19}|\\d{4}([ -])\\d{4}\\1\\d{4}\\1\\d{1,4}(?:\\1\\d{3})?|\\d{4}([ -])\\d{6}\\2\\d{4,5})${NUM_RIGHT}`,
+  `${NUM_LEFT}\\d{4}(?:\\d{9,15}|([ -])\\d{4}\\1\\d{4}\\1\\d{1,4}(?:\\1\\d{3})?|([ -])\\d{6}\\2\\d{4,5})${NUM_RIGHT}`,
   'g',
 );
 

@@ -108,7 +108,10 @@ const cases: Record<DetectorName, Case[]> = {
     ['unsigned eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.', ['eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.']],
     ['header without alg eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJ4In0.sig', []],
     ['hostname eyeball.example.com', []],
-    ['after a rejected candidate eyeball1.eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.', ['eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.']],
+    [
+      'after a rejected candidate eyeball1.eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.',
+      ['eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.'],
+    ],
     ['not base64 json eyJub3Rqc29u.abc.def', []],
   ],
   cloud_key: [
@@ -126,7 +129,10 @@ const cases: Record<DetectorName, Case[]> = {
       'github_pat_11ABCDEFG0123456789abc_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVW',
       ['github_pat_11ABCDEFG0123456789abc_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVW'],
     ],
-    ['SLACK=xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx', ['xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx']],
+    [
+      'SLACK=xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx',
+      ['xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx'],
+    ],
     ['AKIA too short AKIA1234', []],
     ['40 chars without context wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', []],
     ['ghp_short', []],
@@ -140,7 +146,10 @@ const cases: Record<DetectorName, Case[]> = {
       '{"key":"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBg\\n-----END PRIVATE KEY-----"}',
       ['-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBg\\n-----END PRIVATE KEY-----'],
     ],
-    ['-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\ntruncated', ['-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\ntruncated']],
+    [
+      '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\ntruncated',
+      ['-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\ntruncated'],
+    ],
     ['-----BEGIN PUBLIC KEY-----\nMFkwEwYH\n-----END PUBLIC KEY-----', []],
     ['-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----', []],
   ],

@@ -53,7 +53,8 @@ function walk(
     }
     return node;
   }
-  if (typeof node === 'object' && node !== null) return walkObject(node as Record<string, unknown>, state, depth, ctx, acc);
+  if (typeof node === 'object' && node !== null)
+    return walkObject(node as Record<string, unknown>, state, depth, ctx, acc);
   return node;
 }
 

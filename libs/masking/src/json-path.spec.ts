@@ -3,11 +3,29 @@ import { JsonPathSet, parseJsonPath } from './json-path';
 describe('parseJsonPath', () => {
   it.each([
     ['$', []],
-    ['$.user.email', [{ descend: false, name: 'user' }, { descend: false, name: 'email' }]],
+    [
+      '$.user.email',
+      [
+        { descend: false, name: 'user' },
+        { descend: false, name: 'email' },
+      ],
+    ],
     ['$.items[*].card', [{ descend: false, name: 'items' }, { descend: false }, { descend: false, name: 'card' }]],
     ['$..ssn', [{ descend: true, name: 'ssn' }]],
-    ["$['odd key'][0]", [{ descend: false, name: 'odd key' }, { descend: false, index: 0 }]],
-    ['$.a[-1]', [{ descend: false, name: 'a' }, { descend: false, index: -1 }]],
+    [
+      "$['odd key'][0]",
+      [
+        { descend: false, name: 'odd key' },
+        { descend: false, index: 0 },
+      ],
+    ],
+    [
+      '$.a[-1]',
+      [
+        { descend: false, name: 'a' },
+        { descend: false, index: -1 },
+      ],
+    ],
     ['$..*', [{ descend: true }]],
     ['$..[2]', [{ descend: true, index: 2 }]],
   ])('%s', (path, steps) => expect(parseJsonPath(path)).toEqual(steps));

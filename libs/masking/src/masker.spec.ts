@@ -37,6 +37,13 @@ describe('Masker construction', () => {
 });
 
 describe('maskCell', () => {
+  it('tells which strategy a column gets, for values the caller cannot pass as text', () => {
+    expect(policy.columnStrategy('public.customers.ssn')).toBe('redact');
+    expect(policy.columnStrategy('public.customers.email')).toBe('partial');
+    expect(policy.columnStrategy('public.orders.note')).toBeNull();
+    expect(policy.columnStrategy(null)).toBeNull();
+  });
+
   it('applies a column rule to the whole value', () => {
     expect(policy.maskCell('Jane.Doe@example.com', 'public.customers.email')).toEqual({
       value: 'J***@example.com',
@@ -102,7 +109,9 @@ describe('maskCell', () => {
     const a = m.maskCell('jane@example.com', 'public.customers.email').value;
     expect(a).toMatch(/^hash:[0-9a-f]{16}$/);
     expect(m.maskCell('jane@example.com', 'public.orders.email').value).toBe(a);
-    const other = new Masker([{ column: 'email', strategy: 'hash', ruleId: 'h' }], { hashKey: 'a different key, long enough' });
+    const other = new Masker([{ column: 'email', strategy: 'hash', ruleId: 'h' }], {
+      hashKey: 'a different key, long enough',
+    });
     expect(other.maskCell('jane@example.com', 'public.customers.email').value).not.toBe(a);
   });
 
@@ -135,8 +144,7 @@ describe('maskCell', () => {
       'key:\n-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE AKIAIOSFODNN7EXAMPLE\n-----END EC PRIVATE KEY-----\n' +
       'export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE token=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.';
     expect(m.maskText(text)).toEqual({
-      value:
-        'key:\n[REDACTED:private_key]\nexport AWS_ACCESS_KEY_ID=[REDACTED:cloud_key] token=[REDACTED:jwt]',
+      value: 'key:\n[REDACTED:private_key]\nexport AWS_ACCESS_KEY_ID=[REDACTED:cloud_key] token=[REDACTED:jwt]',
       masked: 3,
     });
   });

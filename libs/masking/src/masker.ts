@@ -5,7 +5,7 @@ import { maskJsonDocument } from './json-mask';
 import { JsonPathSet } from './json-path';
 import { genericPartial, Hasher, partialOf, REDACTED, stricter } from './strategies';
 import { TextMasker } from './text-mask';
-import { isDetectorName, type DetectorName, type MaskResult, type MaskStrategy } from './types';
+import { DETECTOR_NAMES, isDetectorName, type DetectorName, type MaskResult, type MaskStrategy } from './types';
 
 export interface MaskerOptions {
   /**
@@ -18,11 +18,12 @@ export interface MaskerOptions {
 const STRATEGIES: ReadonlySet<string> = new Set<MaskStrategy>(['redact', 'partial', 'hash']);
 
 /** Every detector, used only to recognise what a whole masked value is, for its `partial` hint. */
-const ALL_DETECTORS = new DetectorSet(['email', 'payment_card', 'iban', 'us_ssn', 'phone', 'jwt', 'cloud_key', 'private_key']);
+const ALL_DETECTORS = new DetectorSet(DETECTOR_NAMES);
 
 /**
  * The masking a policy decision asks for, compiled once per decision and then applied to every
- * cell, JSON response or chunk of output. Synchronous and allocation-free when nothing matches.
+ * cell, JSON response or chunk of output. Synchronous; when nothing matches it allocates nothing
+ * but its result object and hands back the input string itself.
  */
 export class Masker {
   /** No rules at all: callers can skip masking entirely. */
@@ -69,6 +70,14 @@ export class Masker {
   }
 
   /**
+   * The strategy the column rules give column (the strictest when several match), or null. For
+   * callers that must decide about a value they cannot read, such as a binary-format cell.
+   */
+  columnStrategy(column: string | null): MaskStrategy | null {
+    return column === null || this.columns === null ? null : this.columns.match(column);
+  }
+
+  /**
    * Masks a parsed JSON document in place (the returned value is the same object unless the root
    * itself was replaced): fields selected by jsonPath rules whole, then detectors over every other
    * string value and object key.
@@ -112,7 +121,8 @@ export class Masker {
 
 function checkRule(rule: MaskingRule): MaskStrategy {
   const id = JSON.stringify(rule.ruleId);
-  if (!STRATEGIES.has(rule.strategy)) throw new Error(`masking rule ${id}: unknown strategy ${JSON.stringify(rule.strategy)}`);
+  if (!STRATEGIES.has(rule.strategy))
+    throw new Error(`masking rule ${id}: unknown strategy ${JSON.stringify(rule.strategy)}`);
   if (rule.column === undefined && rule.jsonPath === undefined && rule.detector === undefined) {
     throw new Error(`masking rule ${id} names no column, jsonPath or detector`);
   }

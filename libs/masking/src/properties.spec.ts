@@ -3,7 +3,8 @@ import { detectSpans } from './detectors';
 import { Masker } from './masker';
 import { DETECTOR_NAMES, type MaskStrategy } from './types';
 
-const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
+const digits = (n: number) =>
+  fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
 
 function luhnComplete(body: string): string {
   for (let check = 0; check < 10; check++) {
@@ -28,30 +29,33 @@ function ibanFor(country: string, bban: string): string {
 
 const b64url = (n: number) =>
   fc
-    .array(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'), { minLength: n, maxLength: n })
+    .array(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'), {
+      minLength: n,
+      maxLength: n,
+    })
     .map((a) => a.join(''));
 const upperAlnum = (n: number) =>
-  fc.array(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'), { minLength: n, maxLength: n }).map((a) => a.join(''));
+  fc
+    .array(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'), { minLength: n, maxLength: n })
+    .map((a) => a.join(''));
 const word = fc.stringMatching(/^[a-z]{1,8}$/);
 
 /** Values every detector must catch, in the formats people write them. */
 const secret = fc.oneof(
   fc.tuple(word, word, fc.constantFrom('com', 'org', 'io')).map(([a, b, t]) => `${a}@${b}.${t}`),
+  fc.tuple(fc.constantFrom('4', '51', '37'), digits(15), fc.constantFrom('', ' ', '-')).map(([p, d, sep]) => {
+    const len = p === '37' ? 15 : 16;
+    const n = luhnComplete((p + d).slice(0, len - 1));
+    return sep && len === 16 ? n.match(/.{4}/g)!.join(sep) : n;
+  }),
   fc
-    .tuple(fc.constantFrom('4', '51', '37'), digits(15), fc.constantFrom('', ' ', '-'))
-    .map(([p, d, sep]) => {
-      const len = p === '37' ? 15 : 16;
-      const n = luhnComplete((p + d).slice(0, len - 1));
-      return sep && len === 16 ? n.match(/.{4}/g)!.join(sep) : n;
-    }),
-  fc.tuple(fc.integer({ min: 1, max: 665 }), fc.integer({ min: 1, max: 99 }), fc.integer({ min: 1, max: 9999 })).map(
-    ([a, g, s]) => `${String(a).padStart(3, '0')}-${String(g).padStart(2, '0')}-${String(s).padStart(4, '0')}`,
-  ),
+    .tuple(fc.integer({ min: 1, max: 665 }), fc.integer({ min: 1, max: 99 }), fc.integer({ min: 1, max: 9999 }))
+    .map(([a, g, s]) => `${String(a).padStart(3, '0')}-${String(g).padStart(2, '0')}-${String(s).padStart(4, '0')}`),
   fc.tuple(digits(3), digits(4)).map(([a, b]) => `+1 415 ${a.replace(/^[01]/, '5')} ${b}`),
   digits(18).map((bban) => ibanFor('DE', bban)),
-  fc.tuple(fc.constantFrom('HS256', 'RS256', 'none'), b64url(20), b64url(30)).map(
-    ([alg, p, s]) => `${Buffer.from(JSON.stringify({ alg, typ: 'JWT' })).toString('base64url')}.${p}.${s}`,
-  ),
+  fc
+    .tuple(fc.constantFrom('HS256', 'RS256', 'none'), b64url(20), b64url(30))
+    .map(([alg, p, s]) => `${Buffer.from(JSON.stringify({ alg, typ: 'JWT' })).toString('base64url')}.${p}.${s}`),
   upperAlnum(16).map((k) => `AKIA${k}`),
   b64url(48).map((body) => `-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----`),
 );

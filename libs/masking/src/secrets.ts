@@ -1,4 +1,4 @@
-import { B64URL, escapeOk, notAfter } from './boundaries';
+import { B64URL, escapeOk, exactlyNotAfter, notAfter } from './boundaries';
 import type { Detector, Span } from './types';
 
 const TOKEN_LEFT = notAfter('_\\-');
@@ -8,15 +8,18 @@ const TOKEN_LEFT = notAfter('_\\-');
  * `alg`, which dotted identifiers and hostnames never are. The signature may be empty (`alg: none`).
  */
 const JWT_RE = new RegExp(
-  `${TOKEN_LEFT}e[wy][${B64URL}]{6,}\\.[${B64URL}]+\\.[${B64URL}]*(?:\\.[${B64URL}]*\\.[${B64URL}]*)?(?![${B64URL}])`,
+  `${exactlyNotAfter('_\\-')}e[wy][${B64URL}]{6,}\\.[${B64URL}]+\\.[${B64URL}]*(?:\\.[${B64URL}]*\\.[${B64URL}]*)?(?![${B64URL}])`,
   'g',
 );
 
 function hasJoseHeader(token: string): boolean {
   const dot = token.indexOf('.');
-  if (dot > 4096) return false;
+  if (dot > 16384) return false; // x5c certificate chains make headers of a few KB, not more
+  const json = Buffer.from(token.slice(0, dot), 'base64url').toString('utf8').trim();
+  // Most candidates fail here, before JSON.parse and its costly exception.
+  if (json[0] !== '{' || json[json.length - 1] !== '}') return false;
   try {
-    const header: unknown = JSON.parse(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8'));
+    const header: unknown = JSON.parse(json);
     return typeof header === 'object' && header !== null && typeof (header as { alg?: unknown }).alg === 'string';
   } catch {
     return false;
@@ -25,14 +28,13 @@ function hasJoseHeader(token: string): boolean {
 
 export const jwt: Detector = {
   name: 'jwt',
-  gate: /e[wy][\w-]{6,}\.[\w-]+\./,
+  gate: /e[wy][\w-]{6}/, // bounded: an unbounded run here would rescan long base64 blobs from every `ey`
   find(text: string, out: Span[]): void {
     JWT_RE.lastIndex = 0;
     for (let m = JWT_RE.exec(text); m !== null; m = JWT_RE.exec(text)) {
-      if (escapeOk(text, m.index) && hasJoseHeader(m[0])) {
+      if (hasJoseHeader(m[0])) {
         out.push({ start: m.index, end: m.index + m[0].length, detector: 'jwt' });
-      }
-      else JWT_RE.lastIndex = m.index + 1; // `eyeball.eyJhbGci...`: the real token may start inside
+      } else JWT_RE.lastIndex = m.index + 1; // `eyeball.eyJhbGci...`: the real token may start inside
     }
   },
 };

@@ -49,7 +49,9 @@ describe('hash', () => {
   it('hashes one value written two ways alike, so it stays joinable', () => {
     const a = renderFinding('payment_card', 'hash', '4242 4242 4242 4242', h);
     expect(renderFinding('payment_card', 'hash', '4242-4242-4242-4242', h)).toBe(a);
-    expect(renderFinding('email', 'hash', 'Jane@Example.com', h)).toBe(renderFinding('email', 'hash', 'jane@example.com', h));
+    expect(renderFinding('email', 'hash', 'Jane@Example.com', h)).toBe(
+      renderFinding('email', 'hash', 'jane@example.com', h),
+    );
     expect(canonical('iban', 'DE89 3704 0044 0532 0130 00')).toBe('DE89370400440532013000');
   });
 

@@ -44,6 +44,8 @@ export const sqlConditionSchema = z
     /** UPDATE/DELETE with no WHERE, or one that is always true. */
     unboundedWrite: z.boolean().optional(),
     copyProgram: z.boolean().optional(),
+    /** COPY's direction: `to` sends table data out (to the client, a file or a program), `from` loads it. */
+    copyDirection: z.enum(['from', 'to']).optional(),
     setsRole: z.boolean().optional(),
   })
   .strict();

@@ -83,6 +83,7 @@ export function sqlConditionMatches(
     when(cond.dynamic, (v) => v === s.dynamic),
     when(cond.unboundedWrite, (v) => v === (s.where?.alwaysTrue === true)),
     when(cond.copyProgram, (v) => v === (s.copy?.program === true)),
+    when(cond.copyDirection, (v) => s.copy?.direction === v),
     when(cond.setsRole, (v) => v === s.setsRole),
   ];
   return checks.every((c) => c !== false);

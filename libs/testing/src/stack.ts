@@ -38,6 +38,8 @@ export interface StackOptions {
   /** Extra config sections merged over the generated ones (policies, connections ...). */
   config?: Record<string, unknown>;
   env?: Record<string, string>;
+  /** Environment of the development issuer, e.g. DEV_IDP_TOKEN_LIFETIME. */
+  idpEnv?: Record<string, string>;
 }
 
 /**
@@ -54,7 +56,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     entry: 'tools/dev-idp/src/main.js',
     configPath: '',
     httpPort: idpPort,
-    env: { DEV_IDP_PORT: String(idpPort), DEV_IDP_TENANT: DEV_TENANT },
+    env: { DEV_IDP_PORT: String(idpPort), DEV_IDP_TENANT: DEV_TENANT, ...opts.idpEnv },
   });
   const idpUrl = `http://127.0.0.1:${idpPort}`;
   const issuer = `${idpUrl}/${DEV_TENANT}/v2.0`;

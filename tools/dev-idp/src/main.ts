@@ -11,7 +11,8 @@ import { startDevIdp } from './server';
  * Env: DEV_IDP_PORT (default 7180), DEV_IDP_TENANT (default DEV_TENANT),
  * DEV_IDP_CLIENTS (optional JSON file: { api?, clients?, users? }),
  * DEV_IDP_HOST (bind address, default 127.0.0.1),
- * DEV_IDP_PUBLIC_URL (base URL others reach it by; becomes part of the issuer).
+ * DEV_IDP_PUBLIC_URL (base URL others reach it by; becomes part of the issuer),
+ * DEV_IDP_TOKEN_LIFETIME (seconds, default 3600).
  */
 async function main(): Promise<void> {
   const port = Number(process.env['DEV_IDP_PORT'] ?? DEV_IDP_DEFAULT_PORT);
@@ -20,6 +21,12 @@ async function main(): Promise<void> {
   let config = defaultDevIdpConfig(tenant);
   const clientsFile = process.env['DEV_IDP_CLIENTS'];
   if (clientsFile) config = await loadClientsFile(config, clientsFile);
+  const lifetime = process.env['DEV_IDP_TOKEN_LIFETIME'];
+  if (lifetime !== undefined) {
+    // Short lifetimes let tests watch a session end when its token expires.
+    if (!/^\d+$/.test(lifetime) || Number(lifetime) < 1) throw new Error('DEV_IDP_TOKEN_LIFETIME must be a whole number of seconds');
+    config = { ...config, tokenLifetimeSeconds: Number(lifetime) };
+  }
 
   const idp = await startDevIdp({
     port,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { resolveSecret, type LoadedConfig } from '@portcullis/config';
 import type { Decision } from '@portcullis/contracts';
-import { compileColumnPattern, Masker } from '@portcullis/masking';
+import { Masker, MIN_HASH_KEY_BYTES } from '@portcullis/masking';
 import { LOADED_CONFIG } from '@portcullis/runtime';
 import { LRUCache } from 'lru-cache';
 
@@ -25,8 +25,11 @@ export class MaskerCache {
 
   constructor(@Inject(LOADED_CONFIG) loaded: LoadedConfig) {
     const ref = loaded.config.broker.hashKey;
-    if (ref) this.hashKey = resolveSecret(ref, 'broker.hashKey');
-    else {
+    if (ref) {
+      this.hashKey = resolveSecret(ref, 'broker.hashKey');
+      // Checked at start: a short key would otherwise fail the first masked query of some agent.
+      if (Buffer.byteLength(this.hashKey) < MIN_HASH_KEY_BYTES) throw new Error(`broker.hashKey: must be at least ${MIN_HASH_KEY_BYTES} bytes`);
+    } else {
       this.hashKey = randomBytes(32);
       this.logger.warn('no broker.hashKey configured: hash-masked values are not joinable across replicas or restarts');
     }
@@ -38,11 +41,8 @@ export class MaskerCache {
     const key = JSON.stringify(rules);
     let found = this.cache.get(key);
     if (!found) {
-      const patterns = rules.filter((r) => r.column).map((r) => compileColumnPattern(r.column!));
-      found = {
-        masker: new Masker(rules, { hashKey: this.hashKey }),
-        columnRule: (column) => column !== null && patterns.some((p) => p.test(column)),
-      };
+      const masker = new Masker(rules, { hashKey: this.hashKey });
+      found = { masker, columnRule: (column) => masker.columnStrategy(column) !== null };
       this.cache.set(key, found);
     }
     return found;

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import type { Principal } from '@portcullis/contracts';
 import {
+  POSTGRES_FRONTEND_LIMITS,
   decodePassword,
   encodeAuthenticationCleartextPassword,
   encodeAuthenticationOk,
@@ -93,7 +94,7 @@ export class PgClientSession implements LiveSession {
 
   private async startup(): Promise<FrameReader | undefined> {
     const deadline = Date.now() + LOGIN_TIMEOUT_MS;
-    let reader = new FrameReader({ startup: true, maxFrameLength: this.deps.maxStatementBytes });
+    let reader = this.newReader();
     let frames = new SocketFrames(this.socket, reader);
     for (;;) {
       const req = parseStartupFrame((await frames.next(deadline)).body);
@@ -114,7 +115,7 @@ export class PgClientSession implements LiveSession {
         frames.detach();
         this.socket.write('S');
         this.socket = await this.upgrade(this.socket, this.deps.secureContext());
-        reader = new FrameReader({ startup: true, maxFrameLength: this.deps.maxStatementBytes });
+        reader = this.newReader();
         frames = new SocketFrames(this.socket, reader);
         continue;
       }
@@ -170,6 +171,16 @@ export class PgClientSession implements LiveSession {
     }
     out.push(encodeReadyForQuery(this.upstream.status));
     this.socket.write(Buffer.concat(out));
+  }
+
+  /** Postgres' own per-message limits, with statements and COPY data capped at the inspection limit. */
+  private newReader(): FrameReader {
+    const big = this.deps.maxStatementBytes;
+    return new FrameReader({
+      startup: true,
+      maxFrameLength: POSTGRES_FRONTEND_LIMITS.maxFrameLength,
+      typeLimits: { ...POSTGRES_FRONTEND_LIMITS.typeLimits, Q: big, P: big, B: big, d: big },
+    });
   }
 
   private upgrade(socket: Socket, secureContext: SecureContext): Promise<TLSSocket> {

@@ -5,6 +5,7 @@ import {
   commandTagRows,
   decodeCommandComplete,
   decodeErrorFields,
+  decodeParameterStatus,
   decodeReadyForQuery,
   decodeRowDescription,
   encodeBackendCopyData,
@@ -130,6 +131,9 @@ export class PgResponses {
       case BackendType.ReadyForQuery:
         this.onReady(f, h);
         break;
+      case BackendType.ParameterStatus:
+        if (!this.settingAllowed(f)) return;
+        break;
       default:
         break;
     }
@@ -233,6 +237,21 @@ export class PgResponses {
     if (h?.t === 'E' && !substituted) this.record(h, 'error', h.rows, `${fields.code}: ${fields.message}`);
     // The server now skips every extended-protocol message up to Sync: so do our expectations.
     while (this.ctx.expectations.length > 0 && this.head()?.t !== 'S') this.ctx.expectations.shift();
+  }
+
+  /**
+   * The parser that decides on statements reads SQL as UTF-8 with standard conforming strings. If the
+   * server is told otherwise (by any route the policy missed), later statements could mean something
+   * else to it than to us: the session ends rather than continue on a different reading.
+   */
+  private settingAllowed(f: Frame): boolean {
+    const p = decodeParameterStatus(f.body);
+    const bad =
+      (p.name === 'client_encoding' && p.value.toUpperCase() !== 'UTF8') ||
+      (p.name === 'standard_conforming_strings' && p.value !== 'on');
+    if (!bad) return true;
+    this.ctx.onUpstreamFailure(`the session changed ${p.name} to ${p.value}, which the gateway does not allow`);
+    return false;
   }
 
   private onReady(f: Frame, h: Expectation | undefined): void {

@@ -64,8 +64,9 @@ export async function openUpstream(
   const frames = frameIterator(socket, reader);
   try {
     socket.write(encodeStartupMessage({ ...params, user: creds.user, database: target.database }));
-    const encrypted = 'encrypted' in socket;
-    const result = await withTimeout(authenticate(socket, frames, creds, encrypted || isLoopback(target.host)), timeoutMs, 'database login timed out');
+    // Who is at the other end is proven by a verified certificate, or by being this host itself.
+    const serverProven = ('encrypted' in socket && target.tls === 'verify-full') || isLoopback(target.host);
+    const result = await withTimeout(authenticate(socket, frames, creds, serverProven), timeoutMs, 'database login timed out');
     frames.detach();
     return {
       socket,
@@ -114,9 +115,15 @@ async function connectTransport(target: PostgresTarget): Promise<Socket> {
 
 type Session = Pick<Upstream, 'parameters' | 'processId' | 'secretKey' | 'status'>;
 
-async function authenticate(socket: Socket, frames: FrameSource, creds: PostgresCredentials, cleartextSafe: boolean): Promise<Session> {
+/**
+ * With a password configured, the server must prove it knows it (a verified SCRAM exchange) unless its
+ * identity is already proven: otherwise an impostor could answer "ok" and receive the session, or ask for
+ * cleartext or md5 and collect the password (md5 also allows an offline dictionary attack).
+ */
+async function authenticate(socket: Socket, frames: FrameSource, creds: PostgresCredentials, serverProven: boolean): Promise<Session> {
   const session: Session = { parameters: [], processId: 0, secretKey: 0, status: 'I' };
   let scram: ScramClient | undefined;
+  let proved = false;
   const password = () => {
     if (creds.password === undefined) throw new UpstreamError('the database asked for a password and this connection has none configured');
     return creds.password;
@@ -126,12 +133,15 @@ async function authenticate(socket: Socket, frames: FrameSource, creds: Postgres
     switch (f.type) {
       case BackendType.Authentication: {
         const auth = decodeAuthentication(f.body);
-        if (auth.kind === 'ok') break;
-        if (auth.kind === 'cleartext') {
-          if (!cleartextSafe) throw new UpstreamError('the database asked for a cleartext password over an unencrypted connection; refused');
-          socket.write(encodePasswordMessage(password()));
-        } else if (auth.kind === 'md5') {
-          socket.write(encodePasswordMessage(md5PasswordHash(creds.user, password(), auth.salt)));
+        if (auth.kind === 'ok') {
+          if (creds.password !== undefined && !proved && !serverProven) {
+            throw new UpstreamError('the database accepted the login without proving it knows the password; use SCRAM or tls: verify-full');
+          }
+          break;
+        }
+        if (auth.kind === 'cleartext' || auth.kind === 'md5') {
+          if (!serverProven) throw new UpstreamError(`the database asked for a ${auth.kind} password from a server whose identity is not verified; use SCRAM or tls: verify-full`);
+          socket.write(encodePasswordMessage(auth.kind === 'md5' ? md5PasswordHash(creds.user, password(), auth.salt) : password()));
         } else if (auth.kind === 'sasl') {
           if (!auth.mechanisms.includes('SCRAM-SHA-256')) throw new UpstreamError('the database offers no SASL mechanism the broker supports');
           scram = new ScramClient(password(), { keyCache: scramKeys });
@@ -140,6 +150,7 @@ async function authenticate(socket: Socket, frames: FrameSource, creds: Postgres
           socket.write(encodeSaslResponse(Buffer.from(await scram.handleServerFirstAsync(auth.data))));
         } else if (auth.kind === 'sasl-final' && scram) {
           scram.verifyServerFinal(auth.data);
+          proved = true;
         } else {
           throw new UpstreamError('the database asked for an authentication method the broker does not support');
         }
