@@ -34,8 +34,12 @@ const cases: [string, Case][] = [
     { input: "bash -lc 'rm -rf /'", programs: ['rm'], dynamic: false, argv: RM, via: ['bash -c'] },
   ],
   [
-    'zsh / dash -c',
-    { input: 'zsh -c \'dash -c "rm -rf /"\'', programs: ['rm'], dynamic: false, via: ['zsh -c', 'dash -c'] },
+    'dash / ksh -c',
+    { input: `dash -c 'ksh -c "rm -rf /"'`, programs: ['rm'], dynamic: false, via: ['dash -c', 'ksh -c'] },
+  ],
+  [
+    'zsh -c is read with bash rules',
+    { input: `zsh -c 'ls *(e:"rm -rf /":)'`, programs: ['ls'], dynamic: true, via: ['zsh -c'] },
   ],
   ['busybox sh -c', { input: "busybox sh -c 'rm -rf /'", programs: ['rm'], dynamic: false, via: ['busybox', 'sh -c'] }],
   ['command substitution', { input: 'echo $(rm -rf /)', programs: ['rm', 'echo'], dynamic: true, argv: RM }],
@@ -342,6 +346,19 @@ describe('classifyShell details', () => {
     for (let k = 0; k < 10; k++) nested = `sh -c ${JSON.stringify(nested)}`;
     expect((await classifyShell(nested)).error).toMatch(/nested too deeply/);
     expect((await classifyShell('echo {a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}')).ok).toBe(false);
+  });
+
+  it.each([
+    ['deeply nested substitutions', `echo ${'$('.repeat(100)}ls${')'.repeat(100)}`, /nested too deeply/],
+    ['deeply nested subshells', `${'( '.repeat(100)}ls${' )'.repeat(100)}`, /nested too deeply/],
+    ['too many statements', 'a;'.repeat(5000), /too complex/],
+    ['too many words', `echo ${'a '.repeat(5000)}`, /too complex/],
+  ])('refuses %s quickly', async (_n, input, msg) => {
+    const started = Date.now();
+    const r = await classifyShell(input);
+    expect(r.ok).toBe(false);
+    expect(r.error).toMatch(msg);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('refuses an empty argv or one with NUL', async () => {

@@ -1,11 +1,12 @@
 import { classifyShell } from './shell-classify';
 import { GateError } from './shell-gate';
+import type * as Gate from './shell-gate';
 
 type Offsets = (src: string) => Promise<number[]>;
 const mockOffsets = jest.fn<Promise<number[]>, [string, Offsets]>();
 
 jest.mock('./shell-gate', () => {
-  const actual = jest.requireActual<typeof import('./shell-gate')>('./shell-gate');
+  const actual = jest.requireActual<typeof Gate>('./shell-gate');
   return { ...actual, mvdanStatementOffsets: (src: string) => mockOffsets(src, actual.mvdanStatementOffsets) };
 });
 

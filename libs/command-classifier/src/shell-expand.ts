@@ -162,7 +162,7 @@ function paramToks(
   if (why) sink.reasons.push(why);
   if (p.mod === 'prompt') sink.reasons.push('prompt expansion ${…@P} runs substitutions held in a variable');
   const simple = p.raw === `$${p.name}` || p.raw === `\${${p.name}}`;
-  if (p.name === 'IFS' && simple && !quoted) {
+  if (p.name === 'IFS' && simple && !quoted && !scope.ifsChanged) {
     // With the default IFS, an unquoted $IFS is pure field splitting: `rm${IFS}-rf${IFS}/` is `rm -rf /`.
     sink.reasons.push('IFS expansion used to separate words');
     out.push({ sep: true });
@@ -181,7 +181,7 @@ function paramToks(
     return;
   }
   if (/^[ \t\n]/.test(known)) out.push({ sep: true });
-  const trimmed = known.trim();
+  const trimmed = known.replace(/^[ \t\n]+|[ \t\n]+$/g, '');
   if (trimmed) {
     trimmed.split(/[ \t\n]+/).forEach((piece, idx) => {
       if (idx > 0) out.push({ sep: true });

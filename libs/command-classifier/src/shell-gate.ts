@@ -16,36 +16,54 @@ type Processor = (text: string, options?: { keepComments?: boolean; variant?: 1 
 
 /** The WebAssembly global, typed locally: this workspace's lib settings carry no DOM/wasm typings. */
 interface Wasm {
-  compile(bytes: Uint8Array): Promise<object>;
-  instantiate(module: object, imports: unknown): Promise<object>;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: unknown) => object;
 }
 const wasmApi = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
 
+export class GateError extends Error {}
+
 let processor: Processor | undefined;
+
+/**
+ * Once, during a stress run, a parse never settled (idle, not spinning) and could not be
+ * reproduced since. A request must not wait forever on it: fail closed and start afresh.
+ */
+const GATE_TIMEOUT_MS = 3000;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      processor = undefined;
+      reject(new GateError(`shell parser did not answer within ${ms} ms`));
+    }, ms);
+    timer.unref();
+  });
+  return Promise.race([p, expired]).finally(() => clearTimeout(timer));
+}
 
 function getParser(): Processor {
   if (!processor) {
-    // Compile once; sh-syntax's default re-compiles the module on every call (tens of ms).
+    // Compile once (sh-syntax's default re-compiles on every call: tens of ms) and instantiate
+    // synchronously: the async path idles on background threads for milliseconds per call.
     // Each call still gets a fresh instance: reusing one corrupts or hangs its heap after a
     // few thousand parses, and a hang here would stall the policy service.
-    let compiled: Promise<object> | undefined;
-    const wasm = (): Promise<object> =>
-      (compiled ??= wasmApi.compile(readFileSync(require.resolve('sh-syntax/main.wasm'))));
-    const instantiate = async (imports: unknown): Promise<object> => wasmApi.instantiate(await wasm(), imports);
+    const module = new wasmApi.Module(readFileSync(require.resolve('sh-syntax/main.wasm')));
+    const instantiate = (imports: unknown): object => new wasmApi.Instance(module, imports);
     processor = getProcessor(instantiate as unknown as GetWebAssemblyInstance) as Processor;
   }
   return processor;
 }
-
-export class GateError extends Error {}
 
 /** UTF-8 byte offsets of the top-level statements mvdan/sh sees; throws GateError on a syntax error. */
 export async function mvdanStatementOffsets(src: string): Promise<number[]> {
   if (src.length > MAX_SHELL_INPUT) throw new GateError(`command longer than ${MAX_SHELL_INPUT} characters`);
   let file: File;
   try {
-    file = await getParser()(src, { keepComments: false, variant: 1 });
+    file = await withTimeout(getParser()(src, { keepComments: false, variant: 1 }), GATE_TIMEOUT_MS);
   } catch (e) {
+    if (e instanceof GateError) throw e;
     throw new GateError(`shell syntax error: ${e instanceof Error ? e.message : String(e)}`);
   }
   return file.Stmts.map((s) => s.Pos.Offset);

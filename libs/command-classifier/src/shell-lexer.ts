@@ -12,7 +12,7 @@ const MAX_NODES = 4096;
 const META = ' \t\n;&|<>()';
 const PARAM_SPECIAL = '@*#?-$!0123456789';
 
-interface PendingHeredoc {
+export interface PendingHeredoc {
   redir: Redir;
   delim: string;
   strip: boolean;
@@ -27,7 +27,7 @@ interface PendingHeredoc {
  */
 export abstract class WordLexer {
   protected i = 0;
-  private pending: PendingHeredoc[] = [];
+  protected pending: PendingHeredoc[] = [];
   private nodes = 0;
 
   constructor(
@@ -45,8 +45,6 @@ export abstract class WordLexer {
   protected abstract parseUntilParen(): Script;
   /** Parses an independent piece of source (backtick body) one level deeper. */
   protected abstract parseNested(src: string): Script;
-  /** Lexes an unquoted here-document body one level deeper. */
-  protected abstract heredocWord(body: string): Word;
 
   protected err(msg: string): never {
     throw new ShellSyntaxError(`${msg} at offset ${this.i}`);
@@ -106,7 +104,7 @@ export abstract class WordLexer {
    * Handles quote characters, backslash, `$` and backtick at the cursor. Returns false
    * when the character is plain text for the caller to take.
    */
-  private lexQuotedOrExpansion(parts: Part[], flush: () => void, inDq: boolean): boolean {
+  protected lexQuotedOrExpansion(parts: Part[], flush: () => void, inDq: boolean): boolean {
     const c = this.s[this.i];
     if (c === "'") {
       flush();
@@ -358,70 +356,4 @@ export abstract class WordLexer {
     this.i = end;
     return value;
   }
-
-  // ---- here-documents -------------------------------------------------------
-
-  protected queueHeredoc(redir: Redir, strip: boolean): void {
-    const parts = redir.target.parts;
-    const quoted = parts.some((p) => p.t !== 'lit');
-    const delim = parts.map((p) => (p.t === 'dq' ? p.parts.map(partText).join('') : partText(p))).join('');
-    this.pending.push({ redir, delim, strip, quoted });
-  }
-
-  /** Consumes a newline and then the bodies of any here-documents started on that line. */
-  protected newline(): void {
-    this.i++;
-    const queue = this.pending;
-    this.pending = [];
-    for (const h of queue) this.readHeredocBody(h);
-  }
-
-  /** A here-document still open at end of input gets the rest of the input (bash does the same, with a warning). */
-  protected finishHeredocs(): void {
-    for (const h of this.pending) h.redir.heredoc = { parts: [], raw: '' };
-    this.pending = [];
-  }
-
-  private readHeredocBody(h: PendingHeredoc): void {
-    let body = '';
-    while (this.i < this.s.length) {
-      const nl = this.s.indexOf('\n', this.i);
-      const end = nl < 0 ? this.s.length : nl;
-      let line = this.s.slice(this.i, end);
-      this.i = nl < 0 ? end : end + 1;
-      if (h.strip) line = line.replace(/^\t+/, '');
-      if (line === h.delim) break;
-      body += `${line}\n`;
-    }
-    h.redir.heredoc = h.quoted ? { parts: [{ t: 'sq', v: body }], raw: body } : this.heredocWord(body);
-  }
-
-  /** Unquoted here-document body: like double quotes, except that `"` is plain text. */
-  protected readHeredocParts(): Word {
-    const parts: Part[] = [];
-    let lit = '';
-    const flush = (): void => {
-      if (lit) parts.push({ t: 'lit', v: lit });
-      lit = '';
-    };
-    while (this.i < this.s.length) {
-      const c = this.s[this.i];
-      const n = this.s[this.i + 1];
-      if (c === '\\' && n !== undefined && '$`\\\n'.includes(n)) {
-        if (n !== '\n') lit += n;
-        this.i += 2;
-        continue;
-      }
-      if ((c === '$' || c === '`') && this.lexQuotedOrExpansion(parts, flush, true)) continue;
-      lit += c;
-      this.i++;
-    }
-    flush();
-    // Every character of a here-document body is literal apart from expansions.
-    return { parts: [{ t: 'dq', parts }], raw: this.s };
-  }
-}
-
-function partText(p: Part): string {
-  return p.t === 'lit' || p.t === 'sq' ? p.v : p.t === 'dq' ? p.parts.map(partText).join('') : p.raw;
 }

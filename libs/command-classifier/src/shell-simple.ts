@@ -1,5 +1,5 @@
 import type { Assign, Command, Redir, Word } from './shell-ast';
-import { WordLexer } from './shell-lexer';
+import { HeredocLexer } from './shell-heredoc';
 
 const RESERVED =
   /(?:if|then|elif|else|fi|while|until|do|done|for|select|in|case|esac|function|time|coproc|\{|\}|!|\[\[)(?=[ \t\n;&|<>()]|$)/y;
@@ -7,7 +7,7 @@ const REDIR = /(\d+|\{[A-Za-z_][A-Za-z0-9_]*\})?(&>>|&>|>>|>\||>&|<<<|<<-|<<|<&|
 const ASSIGN = /([A-Za-z_][A-Za-z0-9_]*)(\[[^\]$`]*\])?\+?=/y;
 
 /** Blanks, comments, reserved-word lookahead, redirections and simple commands. */
-export abstract class SimpleCommandParser extends WordLexer {
+export abstract class SimpleCommandParser extends HeredocLexer {
   /** Parses `name() body` once the name and parentheses are read. */
   protected abstract funcBody(name: string): Command;
 

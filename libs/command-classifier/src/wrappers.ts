@@ -11,6 +11,7 @@ export type Step =
   /** argv itself is the command; `also` are further commands it runs (find -exec). */
   | { kind: 'self'; also?: Step[]; reasons?: string[] };
 
+const NOT_BASH = new Set(['zsh', 'fish', 'csh', 'tcsh']);
 export const SHELLS = new Set([
   'sh',
   'bash',
@@ -34,9 +35,9 @@ export const SENSITIVE_VARS =
   /^(IFS|PATH|BASH_ENV|ENV|PROMPT_COMMAND|PS[0-4]|SHELLOPTS|BASHOPTS|LD_PRELOAD|LD_LIBRARY_PATH|LD_AUDIT|BASH_FUNC_.*|GLOBIGNORE|BASH_XTRACEFD|PERL5OPT|PYTHONSTARTUP|PYTHONPATH|NODE_OPTIONS|GIT_SSH_COMMAND|GIT_EXTERNAL_DIFF)$/;
 
 export function basename(p: string): string {
-  const trimmed = p.replace(/\/+$/, '');
-  const idx = trimmed.lastIndexOf('/');
-  return idx < 0 ? trimmed : trimmed.slice(idx + 1);
+  let end = p.length;
+  while (end > 1 && p[end - 1] === '/') end--;
+  return p.slice(p.lastIndexOf('/', end - 1) + 1, end);
 }
 
 const lit = (value: string): Field => ({ value, dynamic: false });
@@ -129,36 +130,43 @@ export function isStdinPath(f: Field): boolean {
   return f.dynamic || /^\/(dev\/(stdin|fd\/\d+|tcp\/|udp\/)|proc\/[^/]+\/fd\/)/.test(f.value);
 }
 
-/** Parses a shell's own arguments: `bash -lc 'cmd' name args`, `sh script`, `sh -s`, `sh`. */
-function shellInvocation(name: string, argv: Field[]): Step {
-  let c = false;
-  let s = false;
-  let i = 1;
-  for (; i < argv.length; i++) {
-    const f = argv[i] as Field;
-    if (f.dynamic) break;
+/** A shell's own options: whether -c or -s was given, and where its operands start. */
+function shellOptions(argv: Field[]): { c: boolean; s: boolean; at: number } {
+  const out = { c: false, s: false, at: 1 };
+  for (; out.at < argv.length; out.at++) {
+    const f = argv[out.at] as Field;
     const a = f.value;
+    if (f.dynamic) break;
     if (a === '--' || a === '-') {
-      i++;
+      out.at++;
       break;
     }
     if (a.startsWith('--')) {
-      if (a === '--rcfile' || a === '--init-file') i++;
-      if (a === '--command') c = true;
+      if (a === '--rcfile' || a === '--init-file') out.at++;
+      if (a === '--command') out.c = true;
       continue;
     }
     if (!/^[-+][A-Za-z]+$/.test(a)) break;
     for (const ch of a.slice(1)) {
-      if (ch === 'c') c = true;
-      else if (ch === 's') s = true;
-      else if (ch === 'o' || ch === 'O') i++;
+      if (ch === 'c') out.c = true;
+      else if (ch === 's') out.s = true;
+      // -o/-O take the option name as the next word
+      else if (ch === 'o' || ch === 'O') out.at++;
     }
   }
-  const operands = argv.slice(i);
+  return out;
+}
+
+/** Parses a shell's own arguments: `bash -lc 'cmd' name args`, `sh script`, `sh -s`, `sh`. */
+function shellInvocation(name: string, argv: Field[]): Step {
+  const { c, s, at } = shellOptions(argv);
+  const operands = argv.slice(at);
   if (c) {
     const script = operands[0];
     if (!script) return { kind: 'self', reasons: [`${name} -c without a program`] };
-    return { kind: 'shell', label: `${name} -c`, script, positional: operands.slice(1) };
+    const step: Step = { kind: 'shell', label: `${name} -c`, script, positional: operands.slice(1) };
+    // zsh glob qualifiers (`*(e:'cmd':)`), fish and csh syntax run code that bash rules read as text
+    return NOT_BASH.has(name) ? { ...step, reasons: [`${name} program read with bash rules`] } : step;
   }
   if (s || !operands.length) return { kind: 'stdin-shell', label: name };
   if (isStdinPath(operands[0] as Field))
