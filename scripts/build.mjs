@@ -1,6 +1,6 @@
 // Compiles every app, lib, tool and script to dist/ with swc (type checking is `npm run lint`'s job).
 // Path aliases (@portcullis/<lib>) are rewritten to relative requires, so dist runs on plain node.
-import { readdir, mkdir, writeFile, rm } from 'node:fs/promises';
+import { readdir, mkdir, writeFile, rm, rename } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { transformFile } from '@swc/core';
 
@@ -40,13 +40,15 @@ const options = {
 };
 
 const started = Date.now();
-await rm(out, { recursive: true, force: true });
+// Build beside dist/ and swap it in, so processes already running from dist/ are not left without files.
+const staging = `${out}.staging-${process.pid}`;
+await rm(staging, { recursive: true, force: true });
 const files = [];
 for (const dir of sources) for await (const f of walk(join(root, dir))) files.push(f);
 await Promise.all(
   files.map(async (file) => {
     const rel = relative(root, file);
-    const target = join(out, rel.replace(/\.ts$/, '.js'));
+    const target = join(staging, rel.replace(/\.ts$/, '.js'));
     const result = await transformFile(file, {
       ...options,
       filename: file,
@@ -57,4 +59,8 @@ await Promise.all(
     if (result.map) await writeFile(`${target}.map`, result.map);
   }),
 );
+const retired = `${out}.retired-${process.pid}`;
+await rename(out, retired).catch(() => undefined);
+await rename(staging, out);
+await rm(retired, { recursive: true, force: true });
 process.stdout.write(`build: ${files.length} files compiled to dist/ in ${Date.now() - started} ms\n`);

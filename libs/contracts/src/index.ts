@@ -30,8 +30,16 @@ export type {
   MaskingRule,
   PolicyReloaded,
 } from './policy';
-export { AUDIT_STREAM, AUDIT_SUBJECT_PREFIX, auditSubjectFor, auditEventSchema, auditEventTypes } from './audit';
-export type { AuditEvent, AuditEventType } from './audit';
+export {
+  AUDIT_STREAM,
+  AUDIT_SUBJECT_PREFIX,
+  AUDIT_RECORDING_MAX_CHUNK_BYTES,
+  auditSubjectFor,
+  auditEventSchema,
+  auditEventTypes,
+  recordingChunkSchema,
+} from './audit';
+export type { AuditEvent, AuditEventType, RecordingChunk, RecordingKind } from './audit';
 export { requestContracts, eventContracts, serviceNames } from './subjects';
 export type {
   RequestSubject,

@@ -2,15 +2,19 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig, resolveSecret, SecretResolutionError, type LoadedConfig } from '@portcullis/config';
 import { natsMicroservice } from '@portcullis/messaging';
 import { createLogger, JsonLogger, startMetrics, stopTracing } from '@portcullis/telemetry';
-import type { DynamicModule } from '@nestjs/common';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Dependency } from './dependency-hints';
 import { preflight } from './preflight';
 
 export interface ServiceDefinition {
   name: string;
   dependencies: Dependency[];
+  /** May throw ConfigError for the service's own config section: it is reported like any other. */
   module: (loaded: LoadedConfig) => DynamicModule;
   httpPort: (loaded: LoadedConfig) => number;
+  /** Serves an OpenAPI document at /docs-json and Swagger UI at /docs. */
+  openApi?: { title: string; description: string };
 }
 
 /**
@@ -45,7 +49,16 @@ export async function runService(def: ServiceDefinition): Promise<void> {
     throw err;
   }
 
-  const app = await NestFactory.create(def.module(loaded), { logger: new JsonLogger(log), bufferLogs: true });
+  let root: DynamicModule;
+  try {
+    root = def.module(loaded);
+  } catch (err) {
+    if (err instanceof ConfigError) return fail(log, err.problems);
+    if (err instanceof SecretResolutionError) return fail(log, [err.message]);
+    throw err;
+  }
+  const app = await NestFactory.create(root, { logger: new JsonLogger(log), bufferLogs: true });
+  if (def.openApi) serveOpenApi(app, def.openApi);
   app.connectMicroservice(natsMicroservice(loaded.config.nats.url, def.name), { inheritAppConfig: true });
   await app.startAllMicroservices();
   const port = def.httpPort(loaded);
@@ -63,6 +76,12 @@ export async function runService(def: ServiceDefinition): Promise<void> {
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+function serveOpenApi(app: INestApplication, doc: { title: string; description: string }): void {
+  const config = new DocumentBuilder().setTitle(doc.title).setDescription(doc.description).setVersion('1').addBearerAuth().build();
+  // A factory: the document is built on first request, once every controller is registered.
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config));
 }
 
 function fail(log: ReturnType<typeof createLogger>, problems: string[]): never {

@@ -51,6 +51,21 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const namespace = uniqueNamespace(opts.label);
   const redisPrefix = `portcullis:${namespace}:`;
   const db = await createTestDatabase(opts.label);
+  try {
+    return await startOn(db, opts, namespace, redisPrefix);
+  } catch (err) {
+    await db.drop().catch(() => undefined);
+    await deleteKeys(redisPrefix).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function startOn(
+  db: Awaited<ReturnType<typeof createTestDatabase>>,
+  opts: StackOptions,
+  namespace: string,
+  redisPrefix: string,
+): Promise<Stack> {
   const idpPort = await freePort();
   const idpProcess = spawnService('dev-idp', {
     entry: 'tools/dev-idp/src/main.js',

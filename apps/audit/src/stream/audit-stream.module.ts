@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
 import { AuditStreamSetup } from './audit-stream.setup';
 
-@Module({ providers: [AuditStreamSetup] })
+@Module({ providers: [AuditStreamSetup], exports: [AuditStreamSetup] })
 export class AuditStreamModule {}

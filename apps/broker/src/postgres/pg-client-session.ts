@@ -53,6 +53,7 @@ export class PgClientSession implements LiveSession {
   private upstream?: Upstream;
   private relay?: PgRelay;
   private ended = false;
+  private terminating = false;
   private unregister?: () => void;
   private releaseKey?: () => void;
 
@@ -78,10 +79,16 @@ export class PgClientSession implements LiveSession {
           resolveColumns: (fields) => this.deps.catalogFor(this.connection).resolve(fields),
           onUpstreamFailure: (m) => this.fatal(SqlState.ConnectionFailure, m, 'upstream_closed'),
         },
-        onFatal: (code, message) => (code === '' ? this.close('client_closed') : this.fatal(code, message, 'protocol_error')),
+        onFatal: (code, message) => this.fatal(code, message, 'protocol_error'),
+        onTerminate: () => {
+          this.terminating = true;
+          setTimeout(() => this.close('client_closed'), 5000).unref();
+        },
       });
       this.socket.on('close', () => this.close('client_closed'));
-      this.upstream!.socket.on('close', () => this.fatal(SqlState.ConnectionFailure, 'the database closed the connection', 'upstream_closed'));
+      this.upstream!.socket.on('close', () =>
+        this.terminating ? this.close('client_closed') : this.fatal(SqlState.ConnectionFailure, 'the database closed the connection', 'upstream_closed'),
+      );
       this.upstream!.socket.on('error', () => undefined);
       this.socket.setTimeout(this.deps.idleTimeoutMs, () => this.terminate('idle_timeout', 'the session was idle too long'));
       this.relay.start();

@@ -26,6 +26,7 @@ export interface RelayOptions {
   pipeline: CommandPipeline;
   responses: Omit<ResponseContext, 'statements' | 'portals' | 'expectations' | 'denials' | 'nonce'>;
   onFatal(code: string, message: string): void;
+  onTerminate(): void;
 }
 
 /**
@@ -128,8 +129,9 @@ export class PgRelay {
       case FrontendType.CopyFail:
         return this.forward(f);
       case FrontendType.Terminate:
+        // The server answers what came before and then closes; the session ends when it does.
         this.upstream.socket.write(f.raw);
-        this.opts.onFatal('', '');
+        this.opts.onTerminate();
         return;
       case FrontendType.FunctionCall:
         // The fast-path function call protocol (psql's \lo_import) runs functions by OID, outside SQL.
