@@ -2,7 +2,7 @@
 // A backlog of N events is published while the audit process is stopped, then it is started and timed
 // until every event is in the chain (so the figure is the service's drain rate, not the publisher's).
 // Finally the whole chain is verified through the API, which gives the verification rate.
-//   node scripts/build.mjs && node -r ./bench/audit/ts-register.js bench/audit/ingest-rate.ts [events=200000] [batchSize=1000]
+//   node scripts/build.mjs && node dist/bench/audit/ingest-rate.js [events=200000] [batchSize=1000]
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';

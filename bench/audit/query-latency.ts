@@ -2,7 +2,7 @@
 // stack's own database (fast, and realistic in shape: 500 principals, 40 connections, 20k sessions,
 // mixed types and decisions), then each query is asked through the HTTP API with an auditor's token,
 // so the figures include the token check and JSON encoding. The database is dropped at the end.
-//   node scripts/build.mjs && node -r ./bench/audit/ts-register.js bench/audit/query-latency.ts [events=1000000] [runs=20]
+//   node scripts/build.mjs && node dist/bench/audit/query-latency.js [events=1000000] [runs=20]
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { startStack } from '@portcullis/testing';
