@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ClientNats, NatsRecordBuilder } from '@nestjs/microservices';
+import type { ClientNats } from '@nestjs/microservices';
 import { requestContracts, type RequestOf, type RequestSubject, type ResponseOf } from '@portcullis/contracts';
 import { injectTraceContext, natsRequestDuration } from '@portcullis/telemetry';
-import { headers as natsHeaders } from 'nats';
-import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+import { randomUUID } from 'node:crypto';
+import { headers as natsHeaders, JSONCodec, type NatsConnection } from 'nats';
 import { MessagingError } from './errors';
 import { subjectFor } from './namespace';
 import { MESSAGING_OPTIONS, NATS_PROXY, type MessagingOptions } from './tokens';
@@ -31,12 +31,21 @@ export class MessagingClient {
       throw new MessagingError('bad_request', subject, checked.error.issues[0]?.message ?? 'invalid');
     const hdrs = natsHeaders();
     injectTraceContext((k, v) => hdrs.set(k, v));
-    const record = new NatsRecordBuilder(checked.data).setHeaders(hdrs).build();
     const ms = opts.timeoutMs ?? this.options.requestTimeoutMs;
     const stop = natsRequestDuration.startTimer({ subject });
     let raw: unknown;
     try {
-      raw = await firstValueFrom(this.proxy.send(subjectFor(subject), record).pipe(timeout(ms)));
+      // Nest's packet format, so the handlers stay ordinary Nest message handlers; sent with the
+      // connection's shared reply subscription (one write per request, not subscribe/publish/unsubscribe).
+      const msg = await this.connection().request(
+        subjectFor(subject),
+        codec.encode({ pattern: subjectFor(subject), data: checked.data, id: randomUUID() }),
+        { timeout: ms, headers: hdrs },
+      );
+      if (msg.data.length === 0) throw new MessagingError('unavailable', subject, 'no service is answering this subject');
+      const reply = codec.decode(msg.data) as { err?: unknown; response?: unknown };
+      if (reply.err !== undefined && reply.err !== null) throw reply.err;
+      raw = reply.response;
     } catch (err) {
       const failure = toMessagingError(subject, err, ms);
       stop({ outcome: failure.code });
@@ -50,12 +59,18 @@ export class MessagingClient {
     stop({ outcome: 'ok' });
     return parsed.data as ResponseOf<S>;
   }
+
+  private connection(): NatsConnection {
+    return this.proxy.unwrap<NatsConnection>();
+  }
 }
+
+const codec = JSONCodec();
 
 function toMessagingError(subject: string, err: unknown, ms: number): MessagingError {
   if (err instanceof MessagingError) return err;
-  if (err instanceof TimeoutError) return new MessagingError('timeout', subject, `no answer within ${ms} ms`);
   const e = err as { name?: string; code?: string; message?: string } | null;
+  if (e?.code === 'TIMEOUT') return new MessagingError('timeout', subject, `no answer within ${ms} ms`);
   // An empty reply is NATS telling us nobody is subscribed to the subject (no responders).
   if (e?.name === 'EmptyResponseException' || e?.code === '503') {
     return new MessagingError('unavailable', subject, 'no service is answering this subject');

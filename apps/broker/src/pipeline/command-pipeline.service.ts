@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Action, Decision } from '@portcullis/contracts';
 import { EventBus, MessagingError } from '@portcullis/messaging';
+import { classifySql, initSqlParser } from '@portcullis/sql-classifier';
 import { Counter } from 'prom-client';
 import { metricsRegistry } from '@portcullis/telemetry';
 import { AccessGate } from '../access/access-gate.service';
@@ -46,6 +47,7 @@ export class CommandPipeline implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    await initSqlParser();
     await this.events.subscribe('policy.v1.reloaded', (e) => {
       if (e.accepted) this.cache.policyChanged(e.policyVersion);
     });
@@ -53,8 +55,8 @@ export class CommandPipeline implements OnModuleInit {
   }
 
   async authorize(session: LiveSession, action: Action, command: string): Promise<CommandVerdict> {
-    const key = DecisionCache.key(session.principal, session.connection.ref.name, action.kind, command);
-    let decision = this.cache.get(key);
+    const key = this.cacheKey(session, action, command);
+    let decision = key === undefined ? undefined : this.cache.get(key);
     const cached = decision !== undefined;
     if (!decision) {
       const outcome = await this.gate.decide(session.principal, session.connection.ref.name, action);
@@ -63,9 +65,22 @@ export class CommandPipeline implements OnModuleInit {
         return this.count(session, cached, { verdict: 'refuse', code: 'unavailable', message: `cannot decide: ${outcome.detail}`, ruleIds: [] });
       }
       decision = outcome.decision;
-      this.cache.set(key, decision);
+      if (key !== undefined) this.cache.set(key, decision);
     }
     return this.count(session, cached, await this.act(session, action, command, decision));
+  }
+
+  /**
+   * Repeated statements differ in their literals (`WHERE aid = 17`, then 18): the key for SQL is the
+   * parser's fingerprint, which leaves literals out, and only statements whose meaning does not depend on
+   * a literal get one. The broker's parse only names the cache entry; deciding stays with policy, which
+   * marks its own answer cacheable or not.
+   */
+  private cacheKey(session: LiveSession, action: Action, command: string): string | undefined {
+    if (action.kind !== 'sql') return DecisionCache.key(session.principal, session.connection.ref.name, action.kind, command);
+    const c = classifySql(action.sql);
+    if (!c.ok || !c.cacheable) return undefined;
+    return DecisionCache.key(session.principal, session.connection.ref.name, 'sql-fingerprint', c.fingerprint);
   }
 
   private async act(session: LiveSession, action: Action, command: string, decision: Decision): Promise<CommandVerdict> {
