@@ -42,7 +42,10 @@ export default [
                 'type:testing',
               ],
             },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:platform', 'type:testing'] },
+            {
+              sourceTag: 'type:tool',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:platform', 'type:testing'],
+            },
             {
               sourceTag: 'type:contracts',
               onlyDependOnLibsWithTags: ['type:contracts'],
@@ -79,7 +82,7 @@ export default [
   {
     // The test harness is for tests: production code never imports it (tags allow it only for specs).
     files: ['**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**', 'bench/**'],
+    ignores: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/test/**', 'libs/testing/**', 'bench/**'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -13,9 +13,13 @@ interface PgbenchResult {
 
 function pgbench(conn: string, mode: string, clients: number, password = ''): Promise<PgbenchResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('pgbench', ['-n', '-S', '-M', mode, '-c', String(clients), '-j', String(Math.min(clients, 2)), '-T', String(SECONDS), conn], {
-      env: { ...process.env, PGPASSWORD: password },
-    });
+    const child = spawn(
+      'pgbench',
+      ['-n', '-S', '-M', mode, '-c', String(clients), '-j', String(Math.min(clients, 2)), '-T', String(SECONDS), conn],
+      {
+        env: { ...process.env, PGPASSWORD: password },
+      },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -38,7 +42,9 @@ async function timedSelect(conn: string, sql: string, password = ''): Promise<{ 
       for (const b of d) if (b === 10) rows++;
     });
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('close', (code) => (code === 0 ? resolve({ rows, seconds: (Date.now() - started) / 1000 }) : reject(new Error(err))));
+    child.on('close', (code) =>
+      code === 0 ? resolve({ rows, seconds: (Date.now() - started) / 1000 }) : reject(new Error(err)),
+    );
   });
 }
 
@@ -49,7 +55,9 @@ async function main(): Promise<void> {
   await new Promise((r) => init.on('close', r));
   const c = new Client({ connectionString: db.url });
   await c.connect();
-  await c.query(`CREATE TABLE big AS SELECT g AS id, 'user' || g || '@example.com' AS email, '4111 1111 1111 1111' AS card, md5(g::text) AS note FROM generate_series(1, 1000000) g`);
+  await c.query(
+    `CREATE TABLE big AS SELECT g AS id, 'user' || g || '@example.com' AS email, '4111 1111 1111 1111' AS card, md5(g::text) AS note FROM generate_series(1, 1000000) g`,
+  );
   await c.end();
 
   const bouncerPort = await freePort();
@@ -58,7 +66,14 @@ async function main(): Promise<void> {
     label: 'bench',
     services: ['identity', 'policy', 'audit', 'broker'],
     config: {
-      connections: [{ name: 'bench', type: 'postgres', target: { host: url.hostname, port: Number(url.port || 5432), database: db.name, tls: 'disable' }, credentials: { username: 'postgres' } }],
+      connections: [
+        {
+          name: 'bench',
+          type: 'postgres',
+          target: { host: url.hostname, port: Number(url.port || 5432), database: db.name, tls: 'disable' },
+          credentials: { username: 'postgres' },
+        },
+      ],
       policies: [
         { id: 'connect', effect: 'allow', actions: ['connect'] },
         {
@@ -79,7 +94,11 @@ async function main(): Promise<void> {
     const targets: Array<[string, string, string]> = [
       ['PostgreSQL direct', `host=127.0.0.1 port=${url.port || 5432} dbname=${db.name} user=postgres`, ''],
       ['PgBouncer 1.18 (session)', `host=127.0.0.1 port=${bouncerPort} dbname=bench user=postgres`, ''],
-      ['Portcullis', `host=127.0.0.1 port=${stack.brokerPorts.postgres} dbname=bench user=agent sslmode=require`, token],
+      [
+        'Portcullis',
+        `host=127.0.0.1 port=${stack.brokerPorts.postgres} dbname=bench user=agent sslmode=require`,
+        token,
+      ],
     ];
     const rows: string[] = [];
     const results: Record<string, PgbenchResult> = {};
@@ -98,7 +117,9 @@ async function main(): Promise<void> {
       }
     }
     console.log(`\npgbench, scale 10, ${SECONDS} s per run, one machine (2 cores): TPS (average latency)`);
-    console.log('| workload | direct | PgBouncer | Portcullis | Portcullis/PgBouncer | Portcullis/direct | added latency |');
+    console.log(
+      '| workload | direct | PgBouncer | Portcullis | Portcullis/PgBouncer | Portcullis/direct | added latency |',
+    );
     console.log('|---|---|---|---|---|---|---|');
     for (const r of rows) console.log(r);
 
@@ -106,8 +127,12 @@ async function main(): Promise<void> {
     const direct = await timedSelect(targets[0][1], sql);
     const masked = await timedSelect(targets[2][1], sql, token);
     console.log(`\n1M-row SELECT with two masked columns (psql, rows to /dev/null):`);
-    console.log(`  direct      ${direct.rows} rows in ${direct.seconds.toFixed(2)} s = ${(direct.rows / direct.seconds).toFixed(0)} rows/s`);
-    console.log(`  Portcullis  ${masked.rows} rows in ${masked.seconds.toFixed(2)} s = ${(masked.rows / masked.seconds).toFixed(0)} rows/s (${((masked.rows / masked.seconds) / (direct.rows / direct.seconds)).toFixed(2)}× direct)`);
+    console.log(
+      `  direct      ${direct.rows} rows in ${direct.seconds.toFixed(2)} s = ${(direct.rows / direct.seconds).toFixed(0)} rows/s`,
+    );
+    console.log(
+      `  Portcullis  ${masked.rows} rows in ${masked.seconds.toFixed(2)} s = ${(masked.rows / masked.seconds).toFixed(0)} rows/s (${(masked.rows / masked.seconds / (direct.rows / direct.seconds)).toFixed(2)}× direct)`,
+    );
   } finally {
     await stack.stop();
     await bouncer.stop();

@@ -9,6 +9,9 @@ import { SessionsModule } from './sessions/sessions.module';
 @Module({})
 export class AppModule {
   static forRoot(loaded: LoadedConfig): DynamicModule {
-    return { module: AppModule, imports: [...platformImports('broker', loaded), ConnectionsModule, SessionsModule, AccessModule, PostgresModule] };
+    return {
+      module: AppModule,
+      imports: [...platformImports('broker', loaded), ConnectionsModule, SessionsModule, AccessModule, PostgresModule],
+    };
   }
 }

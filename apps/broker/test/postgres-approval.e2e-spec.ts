@@ -82,7 +82,10 @@ describe('broker: approvals on the Postgres path', () => {
       const text = 'update orders set total = total + 1 where id = 1';
       const held = c.query(text);
       const approval = await pendingFor(text);
-      const decided = await api('POST', `/v1/approvals/${approval.id}/decision`, 'alice', { decision: 'approve', comment: 'looks fine' });
+      const decided = await api('POST', `/v1/approvals/${approval.id}/decision`, 'alice', {
+        decision: 'approve',
+        comment: 'looks fine',
+      });
       expect(decided.status).toBe(200);
       expect((await held).rowCount).toBe(1);
     } finally {
@@ -112,11 +115,14 @@ describe('broker: approvals on the Postgres path', () => {
       const text = 'update orders set total = 5 where id = 3';
       const held = c.query(text).catch((e: { code: string }) => e.code);
       const approval = await pendingFor(text);
-      const res = await fetch(`http://127.0.0.1:${stack.services.approval.httpPort}/v1/approvals/${approval.id}/decision`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ decision: 'approve' }),
-      });
+      const res = await fetch(
+        `http://127.0.0.1:${stack.services.approval.httpPort}/v1/approvals/${approval.id}/decision`,
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ decision: 'approve' }),
+        },
+      );
       expect(res.status).toBe(403);
       await api('POST', `/v1/approvals/${approval.id}/decision`, 'alice', { decision: 'deny' });
       expect(await held).toBe('42501');
@@ -131,7 +137,10 @@ describe('broker: approvals on the Postgres path', () => {
     try {
       const text = 'delete from customers where id = 3';
       const first = await c.query(text).catch((e: { code: string; message: string }) => e);
-      expect(first).toMatchObject({ code: '42501', message: expect.stringMatching(/approval required \(approval id [0-9a-f-]{36}/) });
+      expect(first).toMatchObject({
+        code: '42501',
+        message: expect.stringMatching(/approval required \(approval id [0-9a-f-]{36}/),
+      });
       const id = /approval id ([0-9a-f-]{36})/.exec((first as { message: string }).message)![1];
       await api('POST', `/v1/approvals/${id}/decision`, 'alice', { decision: 'approve' });
       expect((await c.query(text)).rowCount).toBe(1);

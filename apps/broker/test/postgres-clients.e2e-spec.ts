@@ -5,7 +5,12 @@ import { Client } from 'pg';
 import { startStack, type Stack } from '@portcullis/testing';
 import { brokerClient, createTargetDatabase, psql } from './postgres-support';
 
-function run(cmd: string, args: string[], env: Record<string, string>, input = ''): Promise<{ code: number | null; out: string; err: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+  input = '',
+): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { env: { ...process.env, ...env } });
     let out = '';
@@ -56,7 +61,12 @@ describe('broker: real Postgres clients', () => {
             sql: { categories: ['copy'], copyDirection: 'to' },
             masking: [{ detector: 'email', strategy: 'redact' }],
           },
-          { id: 'write-orders', effect: 'allow', actions: ['sql'], sql: { categories: ['write', 'copy'], onlyRelations: ['orders', 'pgbench_*'] } },
+          {
+            id: 'write-orders',
+            effect: 'allow',
+            actions: ['sql'],
+            sql: { categories: ['write', 'copy'], onlyRelations: ['orders', 'pgbench_*'] },
+          },
         ],
       },
     });
@@ -68,26 +78,52 @@ describe('broker: real Postgres clients', () => {
     await target?.drop();
   });
 
-  it.each(['simple', 'extended', 'prepared'])('runs pgbench -S -M %s through the broker', async (mode) => {
-    const r = await run(
-      'pgbench',
-      ['-n', '-S', '-M', mode, '-c', '2', '-t', '100', `host=127.0.0.1 port=${stack.brokerPorts.postgres} dbname=shop user=agent sslmode=require`],
-      { PGPASSWORD: token },
-    );
-    expect(r.err).not.toMatch(/error|abort/i);
-    expect(r.out).toContain('number of transactions actually processed: 200/200');
-  }, 60000);
+  it.each(['simple', 'extended', 'prepared'])(
+    'runs pgbench -S -M %s through the broker',
+    async (mode) => {
+      const r = await run(
+        'pgbench',
+        [
+          '-n',
+          '-S',
+          '-M',
+          mode,
+          '-c',
+          '2',
+          '-t',
+          '100',
+          `host=127.0.0.1 port=${stack.brokerPorts.postgres} dbname=shop user=agent sslmode=require`,
+        ],
+        { PGPASSWORD: token },
+      );
+      expect(r.err).not.toMatch(/error|abort/i);
+      expect(r.out).toContain('number of transactions actually processed: 200/200');
+    },
+    60000,
+  );
 
   it('streams COPY TO STDOUT with masking, and COPY FROM STDIN into an allowed table', async () => {
-    const out = await psql(stack, 'shop', token, ['-At', '-c', 'copy (select id, email from customers order by id) to stdout']);
+    const out = await psql(stack, 'shop', token, [
+      '-At',
+      '-c',
+      'copy (select id, email from customers order by id) to stdout',
+    ]);
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('1\t[REDACTED:email]');
     expect(out.stdout).not.toContain('@example');
-    const copyIn = await psql(stack, 'shop', token, ['-At', '-c', '\\copy orders (customer_id, total) from stdin'], { input: '1\t1000\n2\t2000\n\\.\n' });
+    const copyIn = await psql(stack, 'shop', token, ['-At', '-c', '\\copy orders (customer_id, total) from stdin'], {
+      input: '1\t1000\n2\t2000\n\\.\n',
+    });
     expect(copyIn.stderr).toBe('');
     const n = await psql(stack, 'shop', token, ['-At', '-c', 'select count(*) from orders where total >= 1000']);
     expect(n.stdout.trim()).toBe('2');
-    const refused = await psql(stack, 'shop', token, ['-At', '-c', '\\copy customers (id, name, email, card) from stdin'], { input: '9\tx\ty\tz\n\\.\n' });
+    const refused = await psql(
+      stack,
+      'shop',
+      token,
+      ['-At', '-c', '\\copy customers (id, name, email, card) from stdin'],
+      { input: '9\tx\ty\tz\n\\.\n' },
+    );
     expect(refused.stderr).toContain('portcullis: denied by default-deny');
   });
 
@@ -101,7 +137,9 @@ describe('broker: real Postgres clients', () => {
         c.query('delete from customers'),
         c.query('select 4 as n'),
       ]);
-      expect(results.map((r) => (r.status === 'fulfilled' ? r.value.rows[0].n : (r.reason as { code: string }).code))).toEqual([1, 2, '42501', 4]);
+      expect(
+        results.map((r) => (r.status === 'fulfilled' ? r.value.rows[0].n : (r.reason as { code: string }).code)),
+      ).toEqual([1, 2, '42501', 4]);
     } finally {
       await c.end();
     }
@@ -124,8 +162,14 @@ describe('broker: real Postgres clients', () => {
     try {
       for (const [text, values] of queries) {
         const [a, b] = await Promise.all([
-          direct.query(text, values).then((r) => ({ rows: r.rows, fields: r.fields.map((f) => [f.name, f.dataTypeID]) }), (e: { code: string; message: string }) => ({ error: [e.code, e.message] })),
-          via.query(text, values).then((r) => ({ rows: r.rows, fields: r.fields.map((f) => [f.name, f.dataTypeID]) }), (e: { code: string; message: string }) => ({ error: [e.code, e.message] })),
+          direct.query(text, values).then(
+            (r) => ({ rows: r.rows, fields: r.fields.map((f) => [f.name, f.dataTypeID]) }),
+            (e: { code: string; message: string }) => ({ error: [e.code, e.message] }),
+          ),
+          via.query(text, values).then(
+            (r) => ({ rows: r.rows, fields: r.fields.map((f) => [f.name, f.dataTypeID]) }),
+            (e: { code: string; message: string }) => ({ error: [e.code, e.message] }),
+          ),
         ]);
         expect({ text, result: b }).toEqual({ text, result: a });
       }

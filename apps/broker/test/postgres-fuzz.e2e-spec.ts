@@ -44,7 +44,7 @@ function exchange(port: number, chunks: Buffer[], waitMs = 1500): Promise<Buffer
 /** Backend message types in a reply, in order. */
 function types(reply: Buffer): string {
   let out = '';
-  for (let i = 0; i + 5 <= reply.length; ) {
+  for (let i = 0; i + 5 <= reply.length;) {
     const t = String.fromCharCode(reply[i]);
     const len = reply.readInt32BE(i + 1);
     out += t;
@@ -112,26 +112,36 @@ describe('broker: hostile and fragmented Postgres input', () => {
     expect(expected).toMatch(/R.*K.*Z.*T.*D.*C.*Z.*1.*2.*D.*C.*Z$/);
     // Every split point inside the statements, then random chunkings of the whole stream with the login.
     for (let cut = 1; cut < work.length; cut += 3) {
-      expect(types(await exchange(stack.brokerPorts.postgres, [login, work.subarray(0, cut), work.subarray(cut)]))).toBe(expected);
+      expect(
+        types(await exchange(stack.brokerPorts.postgres, [login, work.subarray(0, cut), work.subarray(cut)])),
+      ).toBe(expected);
     }
     const all = Buffer.concat([login, work]);
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: all.length - 1 }), { minLength: 1, maxLength: 12 }), async (cuts) => {
-        const points = [...new Set(cuts)].sort((a, b) => a - b);
-        const chunks = [0, ...points].map((p, i) => all.subarray(p, points[i] ?? all.length));
-        expect(types(await exchange(stack.brokerPorts.postgres, chunks))).toBe(expected);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: all.length - 1 }), { minLength: 1, maxLength: 12 }),
+        async (cuts) => {
+          const points = [...new Set(cuts)].sort((a, b) => a - b);
+          const chunks = [0, ...points].map((p, i) => all.subarray(p, points[i] ?? all.length));
+          expect(types(await exchange(stack.brokerPorts.postgres, chunks))).toBe(expected);
+        },
+      ),
       { numRuns: 15 },
     );
   }, 120000);
 
   it('survives mutated frames, ending only the sessions that sent them', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: work.length - 1 }), fc.integer({ min: 0, max: 255 }), fc.boolean(), async (pos, byte, truncate) => {
-        const bad = Buffer.from(work);
-        bad[pos] = byte;
-        await exchange(stack.brokerPorts.postgres, [login, truncate ? bad.subarray(0, pos + 1) : bad], 400);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: work.length - 1 }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.boolean(),
+        async (pos, byte, truncate) => {
+          const bad = Buffer.from(work);
+          bad[pos] = byte;
+          await exchange(stack.brokerPorts.postgres, [login, truncate ? bad.subarray(0, pos + 1) : bad], 400);
+        },
+      ),
       { numRuns: 60 },
     );
     await healthy();
@@ -146,12 +156,19 @@ describe('broker: hostile and fragmented Postgres input', () => {
       Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'),
       Buffer.from([0, 0, 0, 3]),
       Buffer.concat([encodeSSLRequest(), encodeStartupMessage({ user: 'a', database: 'lab' })]),
-      Buffer.concat([encodeStartupMessage({ user: 'agent', database: 'lab' }), Buffer.from([0x70, 0xff, 0xff, 0xff, 0xff])]),
+      Buffer.concat([
+        encodeStartupMessage({ user: 'agent', database: 'lab' }),
+        Buffer.from([0x70, 0xff, 0xff, 0xff, 0xff]),
+      ]),
     ]) {
       const reply = await exchange(stack.brokerPorts.postgres, [input], 800);
       if (reply.length > 0) expect(String.fromCharCode(reply[0])).toMatch(/[ER]/);
     }
-    const pipelined = await exchange(stack.brokerPorts.postgres, [Buffer.concat([encodeSSLRequest(), encodeStartupMessage({ user: 'a', database: 'lab' })])], 800);
+    const pipelined = await exchange(
+      stack.brokerPorts.postgres,
+      [Buffer.concat([encodeSSLRequest(), encodeStartupMessage({ user: 'a', database: 'lab' })])],
+      800,
+    );
     expect(pipelined.toString('latin1')).toContain('data received before the TLS handshake');
     await healthy();
   }, 60000);
@@ -160,7 +177,13 @@ describe('broker: hostile and fragmented Postgres input', () => {
     const c = brokerClient(stack, 'lab', token);
     await c.connect();
     try {
-      const noise = Array.from({ length: 40 }, (_, i) => exchange(stack.brokerPorts.postgres, [Buffer.from(Array.from({ length: 64 }, (_, j) => (i * 31 + j * 7) % 256))], 300));
+      const noise = Array.from({ length: 40 }, (_, i) =>
+        exchange(
+          stack.brokerPorts.postgres,
+          [Buffer.from(Array.from({ length: 64 }, (_, j) => (i * 31 + j * 7) % 256))],
+          300,
+        ),
+      );
       for (let i = 0; i < 20; i++) expect((await c.query('select $1::int as n', [i])).rows[0].n).toBe(i);
       await Promise.all(noise);
     } finally {

@@ -31,8 +31,19 @@ describe('broker: Postgres session lifecycle', () => {
         ],
         policies: [
           { id: 'connect', effect: 'allow', principals: { kinds: ['agent'] }, actions: ['connect'] },
-          { id: 'read', effect: 'allow', principals: { kinds: ['agent'] }, actions: ['sql'], sql: { categories: ['read', 'transaction'] } },
-          { id: 'sleep', effect: 'allow', actions: ['sql'], sql: { functions: ['pg_sleep'], dangerousFunctions: true } },
+          {
+            id: 'read',
+            effect: 'allow',
+            principals: { kinds: ['agent'] },
+            actions: ['sql'],
+            sql: { categories: ['read', 'transaction'] },
+          },
+          {
+            id: 'sleep',
+            effect: 'allow',
+            actions: ['sql'],
+            sql: { functions: ['pg_sleep'], dangerousFunctions: true },
+          },
         ],
       },
     });
@@ -45,16 +56,21 @@ describe('broker: Postgres session lifecycle', () => {
 
   it('ends a live session within a second of a suspension, and refuses new ones', async () => {
     const c = brokerClient(stack, 'shop', await stack.tokens.agent());
-    const ended = new Promise<{ error: Error; at: number }>((resolve) => c.on('error', (error) => resolve({ error, at: Date.now() })));
+    const ended = new Promise<{ error: Error; at: number }>((resolve) =>
+      c.on('error', (error) => resolve({ error, at: Date.now() })),
+    );
     await c.connect();
     await c.query('select 1');
     const carol = await stack.tokens.human('carol');
     const suspendAt = Date.now();
-    const res = await fetch(`http://127.0.0.1:${stack.services.identity.httpPort}/v1/principals/${CODE_REVIEW_BOT_OID}/suspend`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${carol}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ reason: 'incident 42' }),
-    });
+    const res = await fetch(
+      `http://127.0.0.1:${stack.services.identity.httpPort}/v1/principals/${CODE_REVIEW_BOT_OID}/suspend`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${carol}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ reason: 'incident 42' }),
+      },
+    );
     expect(res.status).toBe(200);
     try {
       const { error, at } = await ended;
@@ -85,9 +101,18 @@ describe('broker: Postgres session lifecycle', () => {
 
   it('cancels a running query from psql (Ctrl-C sends a CancelRequest with the key the broker issued)', async () => {
     const token = await stack.tokens.agent();
-    const child = spawn('psql', [`host=127.0.0.1 port=${stack.brokerPorts.postgres} dbname=shop user=agent sslmode=require`, '-X', '-c', 'select pg_sleep(20)'], {
-      env: { ...process.env, PGPASSWORD: token },
-    });
+    const child = spawn(
+      'psql',
+      [
+        `host=127.0.0.1 port=${stack.brokerPorts.postgres} dbname=shop user=agent sslmode=require`,
+        '-X',
+        '-c',
+        'select pg_sleep(20)',
+      ],
+      {
+        env: { ...process.env, PGPASSWORD: token },
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const started = Date.now();
@@ -127,7 +152,10 @@ describe('broker: Postgres session lifecycle', () => {
     await c.connect();
     try {
       await stack.services.policy.stop();
-      await expect(c.query('select 11')).rejects.toMatchObject({ code: '42501', message: expect.stringContaining('cannot decide') });
+      await expect(c.query('select 11')).rejects.toMatchObject({
+        code: '42501',
+        message: expect.stringContaining('cannot decide'),
+      });
       await stack.start('policy');
       expect((await c.query('select 12 as n')).rows[0].n).toBe(12);
     } finally {
@@ -144,7 +172,10 @@ describe('broker: Postgres session lifecycle', () => {
       const stream = `PORTCULLIS_AUDIT_${stack.namespace.replace(/-/g, '_').toUpperCase()}`;
       await stack.services.audit.stop();
       await jsm.streams.delete(stream);
-      await expect(c.query('select 21')).rejects.toMatchObject({ code: '42501', message: expect.stringContaining('audit trail is unavailable') });
+      await expect(c.query('select 21')).rejects.toMatchObject({
+        code: '42501',
+        message: expect.stringContaining('audit trail is unavailable'),
+      });
       await stack.start('audit');
       expect((await c.query('select 22 as n')).rows[0].n).toBe(22);
     } finally {

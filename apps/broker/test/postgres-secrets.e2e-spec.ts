@@ -43,7 +43,9 @@ describe('broker: credentials stay in the broker', () => {
       },
     });
     nc = await connect({ servers: testEnv.natsUrl });
-    nc.subscribe(`${stack.namespace}.>`, { callback: (_e, m) => messages.push(Buffer.from(m.data).toString('latin1')) });
+    nc.subscribe(`${stack.namespace}.>`, {
+      callback: (_e, m) => messages.push(Buffer.from(m.data).toString('latin1')),
+    });
     await nc.flush();
   }, 90000);
 
@@ -71,7 +73,8 @@ describe('broker: credentials stay in the broker', () => {
     const stream = `PORTCULLIS_AUDIT_${stack.namespace.replace(/-/g, '_').toUpperCase()}`;
     const info = await jsm.streams.info(stream);
     const stored: string[] = [];
-    for (let seq = 1; seq <= info.state.last_seq; seq++) stored.push(Buffer.from((await jsm.streams.getMessage(stream, { seq })).data).toString('latin1'));
+    for (let seq = 1; seq <= info.state.last_seq; seq++)
+      stored.push(Buffer.from((await jsm.streams.getMessage(stream, { seq })).data).toString('latin1'));
     expect(stored.some((e) => e.includes('"command.decided"'))).toBe(true);
 
     const everywhere = [
@@ -85,7 +88,12 @@ describe('broker: credentials stay in the broker', () => {
     // The token travels to the identity service to be verified, and nowhere else: not in logs, not in
     // the audit trail, not in any other message.
     const signature = token.split('.')[2];
-    const logsAndRecords = [...Object.values(stack.services).map((s) => s.output()), ...stored, failed.stderr, badToken.stderr].join('\n');
+    const logsAndRecords = [
+      ...Object.values(stack.services).map((s) => s.output()),
+      ...stored,
+      failed.stderr,
+      badToken.stderr,
+    ].join('\n');
     expect(logsAndRecords).not.toContain(signature);
     const carrying = messages.filter((m) => m.includes(signature));
     expect(carrying.length).toBeGreaterThan(0);

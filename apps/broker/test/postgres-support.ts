@@ -26,11 +26,23 @@ export interface PsqlResult {
 }
 
 /** Runs the real psql against the broker with the token as password. */
-export function psql(stack: Stack, database: string, token: string, args: string[], opts: { sslmode?: string; input?: string; timeoutMs?: number } = {}): Promise<PsqlResult> {
+export function psql(
+  stack: Stack,
+  database: string,
+  token: string,
+  args: string[],
+  opts: { sslmode?: string; input?: string; timeoutMs?: number } = {},
+): Promise<PsqlResult> {
   return new Promise((resolve) => {
     const child = spawn(
       'psql',
-      [`host=127.0.0.1 port=${stack.brokerPorts.postgres} dbname=${database} user=agent sslmode=${opts.sslmode ?? 'require'}`, '-X', '-v', 'ON_ERROR_STOP=0', ...args],
+      [
+        `host=127.0.0.1 port=${stack.brokerPorts.postgres} dbname=${database} user=agent sslmode=${opts.sslmode ?? 'require'}`,
+        '-X',
+        '-v',
+        'ON_ERROR_STOP=0',
+        ...args,
+      ],
       { env: { ...process.env, PGPASSWORD: token, PGCONNECT_TIMEOUT: '10' } },
     );
     let stdout = '';
@@ -48,5 +60,12 @@ export function psql(stack: Stack, database: string, token: string, args: string
 
 /** A `pg` driver client through the broker. */
 export function brokerClient(stack: Stack, database: string, token: string): Client {
-  return new Client({ host: '127.0.0.1', port: stack.brokerPorts.postgres, database, user: 'agent', password: token, ssl: { rejectUnauthorized: false } });
+  return new Client({
+    host: '127.0.0.1',
+    port: stack.brokerPorts.postgres,
+    database,
+    user: 'agent',
+    password: token,
+    ssl: { rejectUnauthorized: false },
+  });
 }

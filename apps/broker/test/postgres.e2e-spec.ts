@@ -39,7 +39,13 @@ describe('broker: Postgres data path', () => {
               { detector: 'payment_card', strategy: 'redact' },
             ],
           },
-          { id: 'no-ddl', effect: 'deny', reason: 'schema changes are not allowed', actions: ['sql'], sql: { categories: ['ddl'] } },
+          {
+            id: 'no-ddl',
+            effect: 'deny',
+            reason: 'schema changes are not allowed',
+            actions: ['sql'],
+            sql: { categories: ['ddl'] },
+          },
         ],
       },
     });
@@ -52,7 +58,11 @@ describe('broker: Postgres data path', () => {
   });
 
   it('lets psql read with its token as the password, masking emails and card numbers', async () => {
-    const r = await psql(stack, 'shop', token, ['-At', '-c', 'select id, email, card, note from customers order by id']);
+    const r = await psql(stack, 'shop', token, [
+      '-At',
+      '-c',
+      'select id, email, card, note from customers order by id',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
@@ -70,14 +80,20 @@ describe('broker: Postgres data path', () => {
   });
 
   it('masks aliased columns and expressions by content', async () => {
-    const r = await psql(stack, 'shop', token, ['-At', '-c', "select email as name, card || '' as x, row_to_json(c)::text from customers c where id = 1"]);
+    const r = await psql(stack, 'shop', token, [
+      '-At',
+      '-c',
+      "select email as name, card || '' as x, row_to_json(c)::text from customers c where id = 1",
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain('4111 1111 1111 1111');
     expect(r.stdout).not.toContain('ada@example.com');
   });
 
   it('denies a DROP with SQLSTATE 42501 naming the rule, and the session stays usable', async () => {
-    const r = await psql(stack, 'shop', token, ['-At'], { input: 'drop table customers;\nselect count(*) from customers;\n' });
+    const r = await psql(stack, 'shop', token, ['-At'], {
+      input: 'drop table customers;\nselect count(*) from customers;\n',
+    });
     expect(r.stderr).toContain('portcullis: denied by no-ddl: schema changes are not allowed');
     expect(r.stdout.trim()).toBe('3');
     const verbose = await psql(stack, 'shop', token, ['-At', '-v', 'VERBOSITY=verbose', '-c', 'drop table customers']);
@@ -109,7 +125,9 @@ describe('broker: Postgres data path', () => {
   });
 
   it('keeps transaction semantics: a denied statement aborts the transaction like a permission error', async () => {
-    const r = await psql(stack, 'shop', token, ['-Atq'], { input: 'begin;\nselect 1;\ndrop table orders;\nselect 2;\nrollback;\nselect 3;\n' });
+    const r = await psql(stack, 'shop', token, ['-Atq'], {
+      input: 'begin;\nselect 1;\ndrop table orders;\nselect 2;\nrollback;\nselect 3;\n',
+    });
     expect(r.stdout.trim().split('\n')).toEqual(['1', '3']);
     expect(r.stderr).toContain('denied by no-ddl');
     expect(r.stderr).toContain('current transaction is aborted');
@@ -130,7 +148,8 @@ describe('broker: Postgres data path', () => {
     expect(r.code).toBe(0);
     const withOptions = await new Promise<string>((resolve) => {
       const c = brokerClient(stack, 'shop', token);
-      (c as unknown as { connectionParameters: { options: string } }).connectionParameters.options = '-c standard_conforming_strings=off';
+      (c as unknown as { connectionParameters: { options: string } }).connectionParameters.options =
+        '-c standard_conforming_strings=off';
       c.connect()
         .then(() => resolve('connected'))
         .catch((e: Error) => resolve(e.message))

@@ -13,15 +13,47 @@ export function startScramCluster(port: number, password: string): { stop(): voi
   const dir = mkdtempSync(join(tmpdir(), 'pg-scram-'));
   chmodSync(dir, 0o777);
   const asPostgres = (cmd: string, args: string[]) =>
-    process.getuid?.() === 0 ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' }) : execFileSync(cmd, args, { stdio: 'pipe' });
+    process.getuid?.() === 0
+      ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' })
+      : execFileSync(cmd, args, { stdio: 'pipe' });
   const pwfile = join(dir, 'pw');
   writeFileSync(pwfile, `${password}\n`);
   chmodSync(pwfile, 0o644);
-  asPostgres(`${BIN}/initdb`, ['-D', join(dir, 'data'), '-U', 'postgres', '--pwfile', pwfile, '-A', 'scram-sha-256', '--no-sync']);
-  asPostgres(`${BIN}/pg_ctl`, ['-D', join(dir, 'data'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-l', join(dir, 'log'), '-w', 'start']);
+  asPostgres(`${BIN}/initdb`, [
+    '-D',
+    join(dir, 'data'),
+    '-U',
+    'postgres',
+    '--pwfile',
+    pwfile,
+    '-A',
+    'scram-sha-256',
+    '--no-sync',
+  ]);
+  asPostgres(`${BIN}/pg_ctl`, [
+    '-D',
+    join(dir, 'data'),
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+    '-l',
+    join(dir, 'log'),
+    '-w',
+    'start',
+  ]);
   return {
     stop() {
-      if (process.getuid?.() === 0) spawnSync('runuser', ['-u', 'postgres', '--', `${BIN}/pg_ctl`, '-D', join(dir, 'data'), '-m', 'immediate', 'stop']);
+      if (process.getuid?.() === 0)
+        spawnSync('runuser', [
+          '-u',
+          'postgres',
+          '--',
+          `${BIN}/pg_ctl`,
+          '-D',
+          join(dir, 'data'),
+          '-m',
+          'immediate',
+          'stop',
+        ]);
       else spawnSync(`${BIN}/pg_ctl`, ['-D', join(dir, 'data'), '-m', 'immediate', 'stop']);
       rmSync(dir, { recursive: true, force: true });
     },

@@ -88,7 +88,12 @@ const brokerSchema = z
       .optional()
       .describe('certificate for the protocol listeners; without it a self-signed one is generated (development)'),
     idleTimeoutSeconds: z.number().int().min(10).max(86400).default(900),
-    maxStatementBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(16 * 1024 * 1024),
+    maxStatementBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(16 * 1024 * 1024),
     decisionCacheSize: z.number().int().min(0).max(1_000_000).default(20000),
     hashKey: secretRefSchema.optional().describe('HMAC key for the hash masking strategy'),
   })

@@ -42,7 +42,8 @@ export class MessagingClient {
         codec.encode({ pattern: subjectFor(subject), data: checked.data, id: randomUUID() }),
         { timeout: ms, headers: hdrs },
       );
-      if (msg.data.length === 0) throw new MessagingError('unavailable', subject, 'no service is answering this subject');
+      if (msg.data.length === 0)
+        throw new MessagingError('unavailable', subject, 'no service is answering this subject');
       const reply = codec.decode(msg.data) as { err?: unknown; response?: unknown };
       if (reply.err !== undefined && reply.err !== null) throw reply.err;
       raw = reply.response;

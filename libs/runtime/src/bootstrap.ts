@@ -79,7 +79,12 @@ export async function runService(def: ServiceDefinition): Promise<void> {
 }
 
 function serveOpenApi(app: INestApplication, doc: { title: string; description: string }): void {
-  const config = new DocumentBuilder().setTitle(doc.title).setDescription(doc.description).setVersion('1').addBearerAuth().build();
+  const config = new DocumentBuilder()
+    .setTitle(doc.title)
+    .setDescription(doc.description)
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
   // A factory: the document is built on first request, once every controller is registered.
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config));
 }

@@ -113,7 +113,11 @@ async function startOn(
   const services: Record<string, ServiceProcess> = {};
   const start = async (name: string) => {
     await services[name]?.stop();
-    const p = spawnService(name, { configPath: file.path, httpPort: ports[name], env: name === 'broker' ? { ...env, ...brokerEnv } : env });
+    const p = spawnService(name, {
+      configPath: file.path,
+      httpPort: ports[name],
+      env: name === 'broker' ? { ...env, ...brokerEnv } : env,
+    });
     services[name] = p;
     await p.waitReady();
     return p;

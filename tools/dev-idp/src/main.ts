@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   const lifetime = process.env['DEV_IDP_TOKEN_LIFETIME'];
   if (lifetime !== undefined) {
     // Short lifetimes let tests watch a session end when its token expires.
-    if (!/^\d+$/.test(lifetime) || Number(lifetime) < 1) throw new Error('DEV_IDP_TOKEN_LIFETIME must be a whole number of seconds');
+    if (!/^\d+$/.test(lifetime) || Number(lifetime) < 1)
+      throw new Error('DEV_IDP_TOKEN_LIFETIME must be a whole number of seconds');
     config = { ...config, tokenLifetimeSeconds: Number(lifetime) };
   }
 

@@ -62,7 +62,12 @@ export class CommandPipeline implements OnModuleInit {
       const outcome = await this.gate.decide(session.principal, session.connection.ref.name, action);
       if (outcome.outcome === 'deny' && outcome.code !== 'denied') {
         await this.audit.refused(session, command, outcome.detail);
-        return this.count(session, cached, { verdict: 'refuse', code: 'unavailable', message: `cannot decide: ${outcome.detail}`, ruleIds: [] });
+        return this.count(session, cached, {
+          verdict: 'refuse',
+          code: 'unavailable',
+          message: `cannot decide: ${outcome.detail}`,
+          ruleIds: [],
+        });
       }
       decision = outcome.decision;
       if (key !== undefined) this.cache.set(key, decision);
@@ -77,23 +82,40 @@ export class CommandPipeline implements OnModuleInit {
    * marks its own answer cacheable or not.
    */
   private cacheKey(session: LiveSession, action: Action, command: string): string | undefined {
-    if (action.kind !== 'sql') return DecisionCache.key(session.principal, session.connection.ref.name, action.kind, command);
+    if (action.kind !== 'sql')
+      return DecisionCache.key(session.principal, session.connection.ref.name, action.kind, command);
     const c = classifySql(action.sql);
     if (!c.ok || !c.cacheable) return undefined;
     return DecisionCache.key(session.principal, session.connection.ref.name, 'sql-fingerprint', c.fingerprint);
   }
 
-  private async act(session: LiveSession, action: Action, command: string, decision: Decision): Promise<CommandVerdict> {
+  private async act(
+    session: LiveSession,
+    action: Action,
+    command: string,
+    decision: Decision,
+  ): Promise<CommandVerdict> {
     let approvalId: string | undefined;
     if (decision.effect === 'deny') {
       await this.audit.decided(session, action, command, decision).catch(() => undefined);
-      return { verdict: 'refuse', code: 'denied', message: `denied by ${decision.ruleIds.join(', ')}: ${decision.reason}`, ruleIds: decision.ruleIds };
+      return {
+        verdict: 'refuse',
+        code: 'denied',
+        message: `denied by ${decision.ruleIds.join(', ')}: ${decision.reason}`,
+        ruleIds: decision.ruleIds,
+      };
     }
     if (decision.effect === 'approval') {
       const got = await this.approvals.obtain(session, action, command, decision);
       if (!got.granted) {
         await this.audit.decided(session, action, command, decision, got.approvalId).catch(() => undefined);
-        return { verdict: 'refuse', code: got.code, message: got.message, ruleIds: decision.ruleIds, ...(got.approvalId ? { approvalId: got.approvalId } : {}) };
+        return {
+          verdict: 'refuse',
+          code: got.code,
+          message: got.message,
+          ruleIds: decision.ruleIds,
+          ...(got.approvalId ? { approvalId: got.approvalId } : {}),
+        };
       }
       approvalId = got.approvalId;
     }
@@ -102,13 +124,22 @@ export class CommandPipeline implements OnModuleInit {
       await this.audit.decided(session, action, command, decision, approvalId);
     } catch (err) {
       const why = err instanceof MessagingError ? err.message : 'audit stream error';
-      return { verdict: 'refuse', code: 'unavailable', message: `the audit trail is unavailable, so nothing is forwarded (${why})`, ruleIds: [] };
+      return {
+        verdict: 'refuse',
+        code: 'unavailable',
+        message: `the audit trail is unavailable, so nothing is forwarded (${why})`,
+        ruleIds: [],
+      };
     }
     return { verdict: 'forward', decision, ...(approvalId ? { approvalId } : {}) };
   }
 
   private count(session: LiveSession, cached: boolean, v: CommandVerdict): CommandVerdict {
-    decisionsTotal.inc({ channel: session.channel, verdict: v.verdict === 'forward' ? 'forward' : v.code, cached: String(cached) });
+    decisionsTotal.inc({
+      channel: session.channel,
+      verdict: v.verdict === 'forward' ? 'forward' : v.code,
+      cached: String(cached),
+    });
     return v;
   }
 }

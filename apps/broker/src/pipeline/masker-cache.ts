@@ -28,7 +28,8 @@ export class MaskerCache {
     if (ref) {
       this.hashKey = resolveSecret(ref, 'broker.hashKey');
       // Checked at start: a short key would otherwise fail the first masked query of some agent.
-      if (Buffer.byteLength(this.hashKey) < MIN_HASH_KEY_BYTES) throw new Error(`broker.hashKey: must be at least ${MIN_HASH_KEY_BYTES} bytes`);
+      if (Buffer.byteLength(this.hashKey) < MIN_HASH_KEY_BYTES)
+        throw new Error(`broker.hashKey: must be at least ${MIN_HASH_KEY_BYTES} bytes`);
     } else {
       this.hashKey = randomBytes(32);
       this.logger.warn('no broker.hashKey configured: hash-masked values are not joinable across replicas or restarts');

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 
 /**
  * Resolves RowDescription's (table OID, attribute number) to `schema.table.column`, so column masking

@@ -87,14 +87,19 @@ export class PgClientSession implements LiveSession {
       });
       this.socket.on('close', () => this.close('client_closed'));
       this.upstream!.socket.on('close', () =>
-        this.terminating ? this.close('client_closed') : this.fatal(SqlState.ConnectionFailure, 'the database closed the connection', 'upstream_closed'),
+        this.terminating
+          ? this.close('client_closed')
+          : this.fatal(SqlState.ConnectionFailure, 'the database closed the connection', 'upstream_closed'),
       );
       this.upstream!.socket.on('error', () => undefined);
-      this.socket.setTimeout(this.deps.idleTimeoutMs, () => this.terminate('idle_timeout', 'the session was idle too long'));
+      this.socket.setTimeout(this.deps.idleTimeoutMs, () =>
+        this.terminate('idle_timeout', 'the session was idle too long'),
+      );
       this.relay.start();
     } catch (err) {
       if (err instanceof Fatal) this.fatal(err.code, err.message, 'protocol_error');
-      else if (err instanceof FrameError) this.fatal(SqlState.ProtocolViolation, `invalid startup message: ${err.message}`, 'protocol_error');
+      else if (err instanceof FrameError)
+        this.fatal(SqlState.ProtocolViolation, `invalid startup message: ${err.message}`, 'protocol_error');
       else this.close('client_closed');
     }
   }
@@ -127,20 +132,30 @@ export class PgClientSession implements LiveSession {
         continue;
       }
       const params = vetStartupParams(req.params);
-      if (req.protocol.minor > 0 || params.protocolOptions.length > 0) this.socket.write(encodeNegotiateProtocolVersion(0, params.protocolOptions));
+      if (req.protocol.minor > 0 || params.protocolOptions.length > 0)
+        this.socket.write(encodeNegotiateProtocolVersion(0, params.protocolOptions));
       await this.login(req.params, params, frames, deadline);
       frames.detach();
       return reader;
     }
   }
 
-  private async login(raw: Record<string, string>, params: ReturnType<typeof vetStartupParams>, frames: SocketFrames, deadline: number): Promise<void> {
+  private async login(
+    raw: Record<string, string>,
+    params: ReturnType<typeof vetStartupParams>,
+    frames: SocketFrames,
+    deadline: number,
+  ): Promise<void> {
     const name = raw.database ?? raw.user ?? '';
     const connection = this.deps.connections.find(name);
-    if (!connection || connection.ref.type !== 'postgres') throw new Fatal(SqlState.InvalidCatalogName, `portcullis: no database connection named "${name}"`);
+    if (!connection || connection.ref.type !== 'postgres')
+      throw new Fatal(SqlState.InvalidCatalogName, `portcullis: no database connection named "${name}"`);
     this.connection = connection;
     if (!(this.socket instanceof TLSSocket) && !connection.config.insecure) {
-      throw new Fatal(SqlState.InvalidAuthorizationSpecification, 'portcullis: TLS is required: connect with sslmode=require');
+      throw new Fatal(
+        SqlState.InvalidAuthorizationSpecification,
+        'portcullis: TLS is required: connect with sslmode=require',
+      );
     }
     if (params.refusal) throw new Fatal(SqlState.FeatureNotSupported, `portcullis: ${params.refusal}`);
 
@@ -152,21 +167,33 @@ export class PgClientSession implements LiveSession {
     if (!auth.ok) {
       throw auth.code === 'unauthenticated'
         ? new Fatal(SqlState.InvalidPassword, `portcullis: token refused (${auth.reason}): ${auth.detail}`)
-        : new Fatal(SqlState.InvalidAuthorizationSpecification, 'portcullis: the identity service is unavailable; try again');
+        : new Fatal(
+            SqlState.InvalidAuthorizationSpecification,
+            'portcullis: the identity service is unavailable; try again',
+          );
     }
     this.principal = auth.principal;
 
     const verdict = await this.deps.pipeline.authorize(this, { kind: 'connect' }, `connect ${name}`);
-    if (verdict.verdict !== 'forward') throw new Fatal(SqlState.InvalidAuthorizationSpecification, `portcullis: ${verdict.message}`);
+    if (verdict.verdict !== 'forward')
+      throw new Fatal(SqlState.InvalidAuthorizationSpecification, `portcullis: ${verdict.message}`);
     try {
       const target = this.deps.targetOf(connection);
       this.upstream = await openUpstream(target.target, target.credentials, params.forward);
     } catch (err) {
-      throw new Fatal(SqlState.ConnectionFailure, `portcullis: cannot open a session on "${name}": ${err instanceof UpstreamError ? err.message : 'internal error'}`);
+      throw new Fatal(
+        SqlState.ConnectionFailure,
+        `portcullis: cannot open a session on "${name}": ${err instanceof UpstreamError ? err.message : 'internal error'}`,
+      );
     }
-    await this.deps.audit.sessionStarted(this, { database: name, applicationName: params.forward.application_name ?? null }).catch(() => {
-      throw new Fatal(SqlState.InvalidAuthorizationSpecification, 'portcullis: the audit trail is unavailable, so no session can start');
-    });
+    await this.deps.audit
+      .sessionStarted(this, { database: name, applicationName: params.forward.application_name ?? null })
+      .catch(() => {
+        throw new Fatal(
+          SqlState.InvalidAuthorizationSpecification,
+          'portcullis: the audit trail is unavailable, so no session can start',
+        );
+      });
     const key = this.deps.cancelKeys.issue(this.upstream);
     this.releaseKey = key.release;
     this.unregister = this.deps.registry.register(this);
@@ -174,7 +201,13 @@ export class PgClientSession implements LiveSession {
     for (const [k, v] of this.upstream.parameters) out.push(encodeParameterStatus(k, v));
     out.push(encodeBackendKeyData(key.processId, key.secretKey));
     if (params.ignored.length > 0) {
-      out.push(encodeNoticeResponse({ severity: 'NOTICE', code: '01000', message: `portcullis: ignored startup parameters: ${params.ignored.join(', ')}` }));
+      out.push(
+        encodeNoticeResponse({
+          severity: 'NOTICE',
+          code: '01000',
+          message: `portcullis: ignored startup parameters: ${params.ignored.join(', ')}`,
+        }),
+      );
     }
     out.push(encodeReadyForQuery(this.upstream.status));
     this.socket.write(Buffer.concat(out));

@@ -90,7 +90,8 @@ export class PgRelay {
         if (this.closed) return;
       }
     } catch (err) {
-      if (err instanceof FrameError) this.opts.onFatal(SqlState.ProtocolViolation, `invalid message from the client: ${err.message}`);
+      if (err instanceof FrameError)
+        this.opts.onFatal(SqlState.ProtocolViolation, `invalid message from the client: ${err.message}`);
       else this.opts.onFatal(SqlState.InternalError, 'the gateway failed to process the message');
       return;
     } finally {
@@ -135,20 +136,32 @@ export class PgRelay {
         return;
       case FrontendType.FunctionCall:
         // The fast-path function call protocol (psql's \lo_import) runs functions by OID, outside SQL.
-        return this.refuse({ t: 'Q', sql: '', started: process.hrtime.bigint(), rows: 0, masked: 0, bytes: 0, injected: true }, 'the fast-path function call protocol is not allowed through the gateway');
+        return this.refuse(
+          { t: 'Q', sql: '', started: process.hrtime.bigint(), rows: 0, masked: 0, bytes: 0, injected: true },
+          'the fast-path function call protocol is not allowed through the gateway',
+        );
       default:
-        this.opts.onFatal(SqlState.ProtocolViolation, `unexpected message type ${JSON.stringify(String.fromCharCode(f.type))} from the client`);
+        this.opts.onFatal(
+          SqlState.ProtocolViolation,
+          `unexpected message type ${JSON.stringify(String.fromCharCode(f.type))} from the client`,
+        );
     }
   }
 
   private async onQuery(f: Frame): Promise<void> {
     const sql = decodeQuery(f.body);
     const started = process.hrtime.bigint();
-    if (sql.trim() === '') return this.forward(f, { t: 'Q', sql, started, rows: 0, masked: 0, bytes: 0, injected: false });
+    if (sql.trim() === '')
+      return this.forward(f, { t: 'Q', sql, started, rows: 0, masked: 0, bytes: 0, injected: false });
     const v = await this.decide(sql);
     const base = { t: 'Q' as const, sql, started, rows: 0, masked: 0, bytes: 0 };
     if (v.verdict === 'forward') {
-      return this.forward(f, { ...base, decision: v.decision, injected: false, ...(v.approvalId ? { approvalId: v.approvalId } : {}) });
+      return this.forward(f, {
+        ...base,
+        decision: v.decision,
+        injected: false,
+        ...(v.approvalId ? { approvalId: v.approvalId } : {}),
+      });
     }
     return this.refuse({ ...base, injected: true }, v.message);
   }
@@ -157,7 +170,11 @@ export class PgRelay {
     const m = decodeParse(f.body);
     const v = await this.decide(m.query);
     if (v.verdict === 'forward') {
-      this.statements.set(m.name, { sql: m.query, decision: v.decision, ...(v.approvalId ? { approvalId: v.approvalId } : {}) });
+      this.statements.set(m.name, {
+        sql: m.query,
+        decision: v.decision,
+        ...(v.approvalId ? { approvalId: v.approvalId } : {}),
+      });
       return this.forward(f, { t: 'P', injected: false });
     }
     // A refused statement must not exist upstream, under its name or as the unnamed one.
@@ -211,6 +228,10 @@ export class PgRelay {
 
   /** The error a refused command gets, exactly as PostgreSQL reports a permission error. */
   static refusal(message: string): Buffer {
-    return encodeErrorResponse({ severity: 'ERROR', code: SqlState.InsufficientPrivilege, message: `portcullis: ${message}` });
+    return encodeErrorResponse({
+      severity: 'ERROR',
+      code: SqlState.InsufficientPrivilege,
+      message: `portcullis: ${message}`,
+    });
   }
 }

@@ -104,40 +104,58 @@ export class PgResponses {
 
   private async handle(f: Frame): Promise<void> {
     const h = this.head();
+    if (!(await this.transform(f, h))) {
+      this.track(f, h);
+      this.out.push(f.raw);
+    }
+  }
+
+  /** Messages the broker may rewrite or withhold; true when it has written (or dropped) them itself. */
+  private async transform(f: Frame, h: Expectation | undefined): Promise<boolean> {
+    switch (f.type) {
+      case BackendType.RowDescription:
+        await this.onRowDescription(f, h);
+        return true;
+      case BackendType.DataRow:
+        if (h?.t !== 'Q' && h?.t !== 'E') return false;
+        this.onDataRow(f, h);
+        return true;
+      case BackendType.CopyData:
+        if ((h?.t !== 'Q' && h?.t !== 'E') || !h.decision?.masking?.length) return false;
+        this.onCopyOut(f, h);
+        return true;
+      case BackendType.ErrorResponse:
+        this.onError(f, h);
+        return true;
+      case BackendType.ParameterStatus:
+        return !this.settingAllowed(f);
+      default:
+        return false;
+    }
+  }
+
+  /** Messages passed on unchanged that complete what the head expectation waits for. */
+  private track(f: Frame, h: Expectation | undefined): void {
     switch (f.type) {
       case BackendType.ParseComplete:
       case BackendType.BindComplete:
       case BackendType.CloseComplete:
         this.ctx.expectations.shift();
         break;
-      case BackendType.RowDescription:
-        return this.onRowDescription(f, h);
       case BackendType.NoData:
         if (h?.t === 'D') this.ctx.expectations.shift();
-        break;
-      case BackendType.DataRow:
-        if (h?.t === 'Q' || h?.t === 'E') return this.onDataRow(f, h);
         break;
       case BackendType.CommandComplete:
       case BackendType.EmptyQueryResponse:
       case BackendType.PortalSuspended:
         this.onComplete(f, h);
         break;
-      case BackendType.CopyData:
-        if ((h?.t === 'Q' || h?.t === 'E') && h.decision?.masking?.length) return this.onCopyOut(f, h);
-        break;
-      case BackendType.ErrorResponse:
-        return this.onError(f, h);
       case BackendType.ReadyForQuery:
         this.onReady(f, h);
-        break;
-      case BackendType.ParameterStatus:
-        if (!this.settingAllowed(f)) return;
         break;
       default:
         break;
     }
-    this.out.push(f.raw);
   }
 
   private async onRowDescription(f: Frame, h: Expectation | undefined): Promise<void> {
@@ -185,7 +203,12 @@ export class PgResponses {
     if (res.nulledBinary && !this.noticeSent) {
       this.noticeSent = true;
       this.out.push(
-        encodeNoticeResponse({ severity: 'NOTICE', code: '01000', message: 'portcullis: masked binary-format values were replaced by NULL; request text format to see masked values' }),
+        encodeNoticeResponse({
+          severity: 'NOTICE',
+          code: '01000',
+          message:
+            'portcullis: masked binary-format values were replaced by NULL; request text format to see masked values',
+        }),
       );
     }
     this.out.push(res.frame);
@@ -216,7 +239,8 @@ export class PgResponses {
     }
     if (h?.t === 'E') {
       this.ctx.expectations.shift();
-      const rows = f.type === BackendType.CommandComplete ? (commandTagRows(decodeCommandComplete(f.body)) ?? h.rows) : h.rows;
+      const rows =
+        f.type === BackendType.CommandComplete ? (commandTagRows(decodeCommandComplete(f.body)) ?? h.rows) : h.rows;
       this.record(h, 'ok', rows);
     }
   }
@@ -226,7 +250,13 @@ export class PgResponses {
     const substituted = fields.message.includes(this.ctx.nonce);
     if (substituted) {
       const message = this.ctx.denials.shift() ?? 'denied';
-      this.out.push(encodeErrorResponse({ severity: 'ERROR', code: SqlState.InsufficientPrivilege, message: `portcullis: ${message}` }));
+      this.out.push(
+        encodeErrorResponse({
+          severity: 'ERROR',
+          code: SqlState.InsufficientPrivilege,
+          message: `portcullis: ${message}`,
+        }),
+      );
     } else {
       this.out.push(f.raw);
     }
@@ -277,4 +307,3 @@ export class PgResponses {
     });
   }
 }
-

@@ -66,7 +66,11 @@ export async function openUpstream(
     socket.write(encodeStartupMessage({ ...params, user: creds.user, database: target.database }));
     // Who is at the other end is proven by a verified certificate, or by being this host itself.
     const serverProven = ('encrypted' in socket && target.tls === 'verify-full') || isLoopback(target.host);
-    const result = await withTimeout(authenticate(socket, frames, creds, serverProven), timeoutMs, 'database login timed out');
+    const result = await withTimeout(
+      authenticate(socket, frames, creds, serverProven),
+      timeoutMs,
+      'database login timed out',
+    );
     frames.detach();
     return {
       socket,
@@ -89,7 +93,9 @@ async function connectTransport(target: PostgresTarget): Promise<Socket> {
   const plain = await new Promise<Socket>((resolve, reject) => {
     const s = netConnect({ host: target.host, port: target.port });
     s.once('connect', () => resolve(s));
-    s.once('error', (e) => reject(new UpstreamError(`cannot reach the database (${(e as NodeJS.ErrnoException).code ?? e.message})`)));
+    s.once('error', (e) =>
+      reject(new UpstreamError(`cannot reach the database (${(e as NodeJS.ErrnoException).code ?? e.message})`)),
+    );
   });
   if (target.tls === 'disable') return plain;
   plain.write(encodeSSLRequest());
@@ -120,40 +126,28 @@ type Session = Pick<Upstream, 'parameters' | 'processId' | 'secretKey' | 'status
  * identity is already proven: otherwise an impostor could answer "ok" and receive the session, or ask for
  * cleartext or md5 and collect the password (md5 also allows an offline dictionary attack).
  */
-async function authenticate(socket: Socket, frames: FrameSource, creds: PostgresCredentials, serverProven: boolean): Promise<Session> {
+async function authenticate(
+  socket: Socket,
+  frames: FrameSource,
+  creds: PostgresCredentials,
+  serverProven: boolean,
+): Promise<Session> {
   const session: Session = { parameters: [], processId: 0, secretKey: 0, status: 'I' };
-  let scram: ScramClient | undefined;
-  let proved = false;
-  const password = () => {
-    if (creds.password === undefined) throw new UpstreamError('the database asked for a password and this connection has none configured');
-    return creds.password;
-  };
+  const state: AuthState = { proved: false };
   for (;;) {
     const f = await frames.next();
     switch (f.type) {
       case BackendType.Authentication: {
         const auth = decodeAuthentication(f.body);
         if (auth.kind === 'ok') {
-          if (creds.password !== undefined && !proved && !serverProven) {
-            throw new UpstreamError('the database accepted the login without proving it knows the password; use SCRAM or tls: verify-full');
+          if (creds.password !== undefined && !state.proved && !serverProven) {
+            throw new UpstreamError(
+              'the database accepted the login without proving it knows the password; use SCRAM or tls: verify-full',
+            );
           }
           break;
         }
-        if (auth.kind === 'cleartext' || auth.kind === 'md5') {
-          if (!serverProven) throw new UpstreamError(`the database asked for a ${auth.kind} password from a server whose identity is not verified; use SCRAM or tls: verify-full`);
-          socket.write(encodePasswordMessage(auth.kind === 'md5' ? md5PasswordHash(creds.user, password(), auth.salt) : password()));
-        } else if (auth.kind === 'sasl') {
-          if (!auth.mechanisms.includes('SCRAM-SHA-256')) throw new UpstreamError('the database offers no SASL mechanism the broker supports');
-          scram = new ScramClient(password(), { keyCache: scramKeys });
-          socket.write(encodeSaslInitialResponse('SCRAM-SHA-256', Buffer.from(scram.clientFirstMessage())));
-        } else if (auth.kind === 'sasl-continue' && scram) {
-          socket.write(encodeSaslResponse(Buffer.from(await scram.handleServerFirstAsync(auth.data))));
-        } else if (auth.kind === 'sasl-final' && scram) {
-          scram.verifyServerFinal(auth.data);
-          proved = true;
-        } else {
-          throw new UpstreamError('the database asked for an authentication method the broker does not support');
-        }
+        await answerAuthentication(socket, auth, creds, serverProven, state);
         break;
       }
       case BackendType.ParameterStatus: {
@@ -178,6 +172,46 @@ async function authenticate(socket: Socket, frames: FrameSource, creds: Postgres
         // NoticeResponse and NegotiateProtocolVersion during startup carry nothing the broker needs.
         break;
     }
+  }
+}
+
+interface AuthState {
+  scram?: ScramClient;
+  proved: boolean;
+}
+
+async function answerAuthentication(
+  socket: Socket,
+  auth: Exclude<ReturnType<typeof decodeAuthentication>, { kind: 'ok' }>,
+  creds: PostgresCredentials,
+  serverProven: boolean,
+  state: AuthState,
+): Promise<void> {
+  const password = () => {
+    if (creds.password === undefined)
+      throw new UpstreamError('the database asked for a password and this connection has none configured');
+    return creds.password;
+  };
+  if (auth.kind === 'cleartext' || auth.kind === 'md5') {
+    if (!serverProven)
+      throw new UpstreamError(
+        `the database asked for a ${auth.kind} password from a server whose identity is not verified; use SCRAM or tls: verify-full`,
+      );
+    socket.write(
+      encodePasswordMessage(auth.kind === 'md5' ? md5PasswordHash(creds.user, password(), auth.salt) : password()),
+    );
+  } else if (auth.kind === 'sasl') {
+    if (!auth.mechanisms.includes('SCRAM-SHA-256'))
+      throw new UpstreamError('the database offers no SASL mechanism the broker supports');
+    state.scram = new ScramClient(password(), { keyCache: scramKeys });
+    socket.write(encodeSaslInitialResponse('SCRAM-SHA-256', Buffer.from(state.scram.clientFirstMessage())));
+  } else if (auth.kind === 'sasl-continue' && state.scram) {
+    socket.write(encodeSaslResponse(Buffer.from(await state.scram.handleServerFirstAsync(auth.data))));
+  } else if (auth.kind === 'sasl-final' && state.scram) {
+    state.scram.verifyServerFinal(auth.data);
+    state.proved = true;
+  } else {
+    throw new UpstreamError('the database asked for an authentication method the broker does not support');
   }
 }
 
@@ -224,7 +258,8 @@ function frameIterator(socket: Socket, reader: FrameReader): FrameSource {
 
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
   let t: NodeJS.Timeout;
-  return Promise.race([p, new Promise<T>((_, reject) => (t = setTimeout(() => reject(new UpstreamError(message)), ms)))]).finally(() =>
-    clearTimeout(t),
-  );
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => (t = setTimeout(() => reject(new UpstreamError(message)), ms))),
+  ]).finally(() => clearTimeout(t));
 }

@@ -15,7 +15,12 @@ import { CancelKeys } from './cancel-keys';
 import { ColumnCatalog } from './column-catalog';
 import type { PgFrontEndDeps } from './pg-deps';
 import { PgClientSession } from './pg-client-session';
-import { postgresCredentialsOf, postgresTargetOf, type PostgresCredentials, type PostgresTarget } from './postgres-target';
+import {
+  postgresCredentialsOf,
+  postgresTargetOf,
+  type PostgresCredentials,
+  type PostgresTarget,
+} from './postgres-target';
 
 /**
  * The Postgres wire listener: agents connect with any Postgres client, the connection name as the
@@ -47,7 +52,10 @@ export class PostgresFrontEnd implements OnApplicationBootstrap, OnApplicationSh
     this.idleTimeoutMs = loaded.config.broker.idleTimeoutSeconds * 1000;
     loaded.config.connections.forEach((c, i) => {
       if (c.type !== 'postgres') return;
-      this.targets.set(c.name, { target: postgresTargetOf(c, i), credentials: postgresCredentialsOf(connections.credentialsFor(c.name), c.name) });
+      this.targets.set(c.name, {
+        target: postgresTargetOf(c, i),
+        credentials: postgresCredentialsOf(connections.credentialsFor(c.name), c.name),
+      });
     });
   }
 
@@ -95,7 +103,10 @@ export class PostgresFrontEnd implements OnApplicationBootstrap, OnApplicationSh
         password: credentials.password,
         max: 2,
         idleTimeoutMillis: 30000,
-        ssl: target.tls === 'disable' ? false : { rejectUnauthorized: target.tls === 'verify-full', ...(target.ca ? { ca: target.ca } : {}) },
+        ssl:
+          target.tls === 'disable'
+            ? false
+            : { rejectUnauthorized: target.tls === 'verify-full', ...(target.ca ? { ca: target.ca } : {}) },
       });
       pool.on('error', () => undefined);
       c = new ColumnCatalog(pool);

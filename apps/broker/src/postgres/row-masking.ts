@@ -25,7 +25,12 @@ export interface MaskedRow {
  * cannot be inspected: it is replaced by NULL when a column rule names its column, and left as is
  * otherwise (numbers and timestamps carry no emails or card numbers in binary form).
  */
-export function maskDataRow(frame: Buffer, shape: RowShape | undefined, masker: Masker, columnRuleFor: (column: string | null) => boolean): MaskedRow | undefined {
+export function maskDataRow(
+  frame: Buffer,
+  shape: RowShape | undefined,
+  masker: Masker,
+  columnRuleFor: (column: string | null) => boolean,
+): MaskedRow | undefined {
   const values = decodeDataRow(frame.subarray(5));
   let masked = 0;
   let nulledBinary = false;

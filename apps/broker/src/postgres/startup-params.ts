@@ -26,7 +26,8 @@ export function vetStartupParams(params: Record<string, string>): VettedParams {
     } else if (key === 'replication' && value !== 'false' && value !== '0' && value !== 'off') {
       out.refusal = 'replication connections are not allowed through the gateway';
     } else if (key === 'client_encoding') {
-      if (!UTF8_NAMES.has(value.toLowerCase().replace(/['"]/g, ''))) out.refusal = `client_encoding ${value} is not allowed: use UTF8`;
+      if (!UTF8_NAMES.has(value.toLowerCase().replace(/['"]/g, '')))
+        out.refusal = `client_encoding ${value} is not allowed: use UTF8`;
       else out.forward.client_encoding = 'UTF8';
     } else if (key === 'fallback_application_name') {
       out.forward.application_name ??= value;

@@ -23,11 +23,34 @@ export interface Portal {
  * put exactly where the refused message's answer belongs.
  */
 export type Expectation =
-  | { t: 'Q'; sql: string; decision?: Decision; approvalId?: string; started: bigint; rows: number; masked: number; bytes: number; shape?: RowShape; error?: string; injected: boolean }
+  | {
+      t: 'Q';
+      sql: string;
+      decision?: Decision;
+      approvalId?: string;
+      started: bigint;
+      rows: number;
+      masked: number;
+      bytes: number;
+      shape?: RowShape;
+      error?: string;
+      injected: boolean;
+    }
   | { t: 'P'; injected: boolean }
   | { t: 'B' }
   | { t: 'D'; kind: 'S' | 'P'; name: string }
-  | { t: 'E'; portal: string; sql: string; decision?: Decision; approvalId?: string; started: bigint; rows: number; masked: number; bytes: number; shape?: RowShape }
+  | {
+      t: 'E';
+      portal: string;
+      sql: string;
+      decision?: Decision;
+      approvalId?: string;
+      started: bigint;
+      rows: number;
+      masked: number;
+      bytes: number;
+      shape?: RowShape;
+    }
   | { t: 'C' }
   | { t: 'S' };
 

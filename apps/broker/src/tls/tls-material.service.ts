@@ -34,7 +34,15 @@ export class TlsMaterialProvider implements OnModuleInit {
     const pems = await generate([{ name: 'commonName', value: 'portcullis-broker (development)' }], {
       keySize: 2048,
       days: 30,
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
+      extensions: [
+        {
+          name: 'subjectAltName',
+          altNames: [
+            { type: 2, value: 'localhost' },
+            { type: 7, ip: '127.0.0.1' },
+          ],
+        },
+      ],
     } as never);
     this.material = { cert: pems.cert, key: pems.private, selfSigned: true };
     this.logger.warn('no broker.tls configured: serving a self-signed development certificate');
