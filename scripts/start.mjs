@@ -15,6 +15,7 @@ if (spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' }).sta
 const { loadConfig, ConfigError } = require('../dist/libs/config/src');
 const { preflight } = require('../dist/libs/runtime/src');
 const { ensureDatabase } = require('../dist/scripts/ensure-database');
+const { seedDemoDatabase } = require('../dist/scripts/demo-database');
 
 let loaded;
 try {
@@ -39,6 +40,9 @@ if (missing.length > 0) {
   for (const m of missing) console.error(`portcullis: ${m.message}`);
   process.exit(1);
 }
+
+const demo = await seedDemoDatabase(config);
+if (demo) console.log(`demo database: ${demo}`);
 
 for (const app of ['identity', 'approval', 'audit']) {
   const r = spawnSync(process.execPath, [`dist/apps/${app}/src/migrate.js`], { stdio: 'inherit' });
@@ -110,4 +114,9 @@ if (pending.size > 0) {
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   console.log(`\nPortcullis is up in ${secs} s: all five services answer /readyz.`);
   for (const s of services) console.log(`  ${s.padEnd(9)} http://127.0.0.1:${ports[s]}  (/healthz /readyz /metrics)`);
+  const pg = config.services.broker.postgresPort;
+  console.log(`\nTry it: get a token with the curl above (dev-idp), then`);
+  console.log(
+    `  PGPASSWORD=$TOKEN psql "host=127.0.0.1 port=${pg} dbname=demo user=agent sslmode=require" -c 'select * from customers'`,
+  );
 }

@@ -140,3 +140,12 @@ describe('Dockerfile', () => {
     for (const name of serviceNames) expect(statSync(join(root, 'apps', name, 'src', 'main.ts')).isFile()).toBe(true);
   });
 });
+
+describe('config/portcullis.yaml (the example npm start uses)', () => {
+  it('validates, with policies that load', () => {
+    const path = join(root, 'config/portcullis.yaml');
+    const loaded = parseConfig(readFileSync(path, 'utf8'), path, {});
+    expect(loaded.config.connections.map((c) => c.name)).toContain('demo');
+    expect(Array.isArray(loaded.config.policies) && loaded.config.policies.length).toBeGreaterThan(3);
+  });
+});

@@ -57,7 +57,15 @@ export async function runService(def: ServiceDefinition): Promise<void> {
     if (err instanceof SecretResolutionError) return fail(log, [err.message]);
     throw err;
   }
-  const app = await NestFactory.create(root, { logger: new JsonLogger(log), bufferLogs: true });
+  let app: INestApplication;
+  try {
+    app = await NestFactory.create(root, { logger: new JsonLogger(log), bufferLogs: true, abortOnError: false });
+  } catch (err) {
+    // Providers resolve secrets and validate their sections when constructed: report those like config.
+    if (err instanceof ConfigError) return fail(log, err.problems);
+    if (err instanceof SecretResolutionError) return fail(log, [err.message]);
+    return fail(log, [`${def.name} failed to start: ${(err as Error).message}`]);
+  }
   if (def.openApi) serveOpenApi(app, def.openApi);
   app.connectMicroservice(natsMicroservice(loaded.config.nats.url, def.name), { inheritAppConfig: true });
   await app.startAllMicroservices();
