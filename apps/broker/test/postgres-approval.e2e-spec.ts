@@ -1,7 +1,7 @@
 // Risky statements wait for a human: hold mode keeps the statement until an approver decides; async mode
 // refuses at once with the approval id and lets the same statement through once approved (once).
 import { startStack, type Stack } from '@portcullis/testing';
-import { brokerClient, createTargetDatabase } from './postgres-support';
+import { brokerClient, createTargetDatabase, targetConnection } from './postgres-support';
 
 interface Approval {
   id: string;
@@ -34,19 +34,11 @@ describe('broker: approvals on the Postgres path', () => {
 
   beforeAll(async () => {
     target = await createTargetDatabase('pgapproval');
-    const url = new URL(target.url);
     stack = await startStack({
       label: 'pgapproval',
       services: ['identity', 'policy', 'approval', 'audit', 'broker'],
       config: {
-        connections: [
-          {
-            name: 'shop',
-            type: 'postgres',
-            target: { host: url.hostname, port: Number(url.port || 5432), database: target.name, tls: 'disable' },
-            credentials: { username: 'postgres' },
-          },
-        ],
+        connections: [targetConnection('shop', target)],
         policies: [
           { id: 'connect', effect: 'allow', actions: ['connect'] },
           { id: 'read', effect: 'allow', actions: ['sql'], sql: { categories: ['read'] } },

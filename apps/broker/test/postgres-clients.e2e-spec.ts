@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { Client } from 'pg';
 import { startStack, type Stack } from '@portcullis/testing';
-import { brokerClient, createTargetDatabase, psql } from './postgres-support';
+import { brokerClient, createTargetDatabase, targetConnection, psql } from './postgres-support';
 
 function run(
   cmd: string,
@@ -31,19 +31,11 @@ describe('broker: real Postgres clients', () => {
     target = await createTargetDatabase('pgclients');
     const init = await run('pgbench', ['-i', '-s', '1', '-q', target.url], {});
     if (init.code !== 0) throw new Error(`pgbench -i failed: ${init.err}`);
-    const url = new URL(target.url);
     stack = await startStack({
       label: 'pgclients',
       services: ['identity', 'policy', 'audit', 'broker'],
       config: {
-        connections: [
-          {
-            name: 'shop',
-            type: 'postgres',
-            target: { host: url.hostname, port: Number(url.port || 5432), database: target.name, tls: 'disable' },
-            credentials: { username: 'postgres' },
-          },
-        ],
+        connections: [targetConnection('shop', target)],
         policies: [
           { id: 'connect', effect: 'allow', principals: { kinds: ['agent'] }, actions: ['connect'] },
           {

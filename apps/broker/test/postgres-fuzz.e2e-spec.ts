@@ -15,7 +15,7 @@ import {
 } from '@portcullis/pg-wire';
 import fc from 'fast-check';
 import { startStack, type Stack } from '@portcullis/testing';
-import { brokerClient, createTargetDatabase } from './postgres-support';
+import { brokerClient, createTargetDatabase, targetConnection } from './postgres-support';
 
 /** Sends chunks with small pauses (so the broker sees them as separate reads) and collects the reply. */
 function exchange(port: number, chunks: Buffer[], waitMs = 1500): Promise<Buffer> {
@@ -69,20 +69,11 @@ describe('broker: hostile and fragmented Postgres input', () => {
 
   beforeAll(async () => {
     target = await createTargetDatabase('pgfuzz');
-    const url = new URL(target.url);
     stack = await startStack({
       label: 'pgfuzz',
       services: ['identity', 'policy', 'audit', 'broker'],
       config: {
-        connections: [
-          {
-            name: 'lab',
-            type: 'postgres',
-            insecure: true,
-            target: { host: url.hostname, port: Number(url.port || 5432), database: target.name, tls: 'disable' },
-            credentials: { username: 'postgres' },
-          },
-        ],
+        connections: [targetConnection('lab', target, { insecure: true })],
         policies: [
           { id: 'connect', effect: 'allow', actions: ['connect'] },
           { id: 'read', effect: 'allow', actions: ['sql'], sql: { categories: ['read'] } },

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { connect as netConnect } from 'node:net';
 import { connect } from 'nats';
 import { startStack, testEnv, type Stack } from '@portcullis/testing';
-import { brokerClient, createTargetDatabase, psql } from './postgres-support';
+import { brokerClient, createTargetDatabase, targetConnection, psql } from './postgres-support';
 
 const TOKEN_LIFETIME_S = 6;
 
@@ -15,20 +15,12 @@ describe('broker: Postgres session lifecycle', () => {
 
   beforeAll(async () => {
     target = await createTargetDatabase('pglife');
-    const url = new URL(target.url);
     stack = await startStack({
       label: 'pglife',
       services: ['identity', 'policy', 'audit', 'broker'],
       idpEnv: { DEV_IDP_TOKEN_LIFETIME: String(TOKEN_LIFETIME_S) },
       config: {
-        connections: [
-          {
-            name: 'shop',
-            type: 'postgres',
-            target: { host: url.hostname, port: Number(url.port || 5432), database: target.name, tls: 'disable' },
-            credentials: { username: 'postgres' },
-          },
-        ],
+        connections: [targetConnection('shop', target)],
         policies: [
           { id: 'connect', effect: 'allow', principals: { kinds: ['agent'] }, actions: ['connect'] },
           {

@@ -69,3 +69,19 @@ export function brokerClient(stack: Stack, database: string, token: string): Cli
     ssl: { rejectUnauthorized: false },
   });
 }
+
+/** A `postgres` connection entry for the broker's config pointing at a test target database. */
+export function targetConnection(
+  name: string,
+  db: { url: string; name: string },
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const url = new URL(db.url);
+  return {
+    name,
+    type: 'postgres',
+    target: { host: url.hostname, port: Number(url.port || 5432), database: db.name, tls: 'disable' },
+    credentials: { username: 'postgres' },
+    ...extra,
+  };
+}

@@ -1,7 +1,7 @@
 // The Postgres data path end to end: real psql and the pg driver through the broker process to a real
 // database, with the real identity, policy and audit services behind it.
 import { startStack, type Stack } from '@portcullis/testing';
-import { brokerClient, createTargetDatabase, psql } from './postgres-support';
+import { brokerClient, createTargetDatabase, psql, targetConnection } from './postgres-support';
 
 describe('broker: Postgres data path', () => {
   let stack: Stack;
@@ -10,20 +10,11 @@ describe('broker: Postgres data path', () => {
 
   beforeAll(async () => {
     target = await createTargetDatabase('pgtarget');
-    const url = new URL(target.url);
     stack = await startStack({
       label: 'pgpath',
       services: ['identity', 'policy', 'audit', 'broker'],
       config: {
-        connections: [
-          {
-            name: 'shop',
-            type: 'postgres',
-            tags: ['prod'],
-            target: { host: url.hostname, port: Number(url.port || 5432), database: target.name, tls: 'disable' },
-            credentials: { username: 'postgres' },
-          },
-        ],
+        connections: [targetConnection('shop', target, { tags: ['prod'] })],
         policies: [
           { id: 'readers-connect', effect: 'allow', principals: { groups: ['db-readers'] }, actions: ['connect'] },
           {

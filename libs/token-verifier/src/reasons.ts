@@ -1,44 +1,14 @@
+import { tokenRejectReasons, type TokenRejectReason } from '@portcullis/contracts';
+
 /**
  * Reject reasons are a closed, stable vocabulary: the broker maps them to
  * protocol errors and the audit trail records them, so they must never be
  * free text and never carry token material.
  */
-export type RejectReason =
-  | 'expired'
-  | 'not_yet_valid'
-  | 'issued_in_future'
-  | 'bad_signature'
-  | 'wrong_audience'
-  | 'wrong_issuer'
-  | 'wrong_tenant'
-  | 'unknown_key'
-  | 'alg_not_allowed'
-  | 'groups_overage'
-  | 'suspended'
-  | 'malformed'
-  | 'too_large'
-  | 'not_access_token'
-  | 'jwks_unavailable'
-  | 'unsupported_header';
+export type RejectReason = TokenRejectReason;
 
-export const REJECT_REASONS: readonly RejectReason[] = [
-  'expired',
-  'not_yet_valid',
-  'issued_in_future',
-  'bad_signature',
-  'wrong_audience',
-  'wrong_issuer',
-  'wrong_tenant',
-  'unknown_key',
-  'alg_not_allowed',
-  'groups_overage',
-  'suspended',
-  'malformed',
-  'too_large',
-  'not_access_token',
-  'jwks_unavailable',
-  'unsupported_header',
-];
+/** The vocabulary is owned by the contracts: every service and the audit trail share one list. */
+export const REJECT_REASONS: readonly RejectReason[] = tokenRejectReasons;
 
 export interface Rejection {
   ok: false;
