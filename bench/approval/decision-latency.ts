@@ -3,7 +3,7 @@
 // for), over N sequential approvals on the real identity, approval and audit processes, NATS and
 // PostgreSQL. Each decision includes the bearer-token check (identity over NATS), the locked
 // transaction, the audit record acknowledged by JetStream, the grant and the webhook outbox row.
-//   node scripts/build.mjs && node -r ./bench/approval/ts-register.js bench/approval/decision-latency.ts [approvals=1000]
+//   node scripts/build.mjs && node dist/bench/approval/decision-latency.js [approvals=1000]
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';

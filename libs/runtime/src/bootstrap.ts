@@ -59,7 +59,12 @@ export async function runService(def: ServiceDefinition): Promise<void> {
   }
   let app: INestApplication;
   try {
-    app = await NestFactory.create(root, { logger: new JsonLogger(log), bufferLogs: true, abortOnError: false });
+    app = await NestFactory.create(root, {
+      logger: new JsonLogger(log),
+      bufferLogs: true,
+      abortOnError: false,
+      rawBody: true,
+    });
   } catch (err) {
     // Providers resolve secrets and validate their sections when constructed: report those like config.
     if (err instanceof ConfigError) return fail(log, err.problems);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Principal } from '@portcullis/contracts';
-import { MessagingClient, MessagingError } from '@portcullis/messaging';
+import { BearerVerifier, inAnyGroup } from '@portcullis/http-auth';
 import { AUDIT_SETTINGS, type AuditSettings } from '../config';
 import { AuditError } from '../errors/audit-error';
 
@@ -16,29 +16,20 @@ export interface AuditorRequest {
 @Injectable()
 export class AuditorGuard implements CanActivate {
   constructor(
-    private readonly messaging: MessagingClient,
+    private readonly bearer: BearerVerifier,
     @Inject(AUDIT_SETTINGS) private readonly settings: AuditSettings,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuditorRequest>();
-    const header = req.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw new AuditError('unauthenticated', 'a bearer token is required');
-    let verdict;
-    try {
-      verdict = await this.messaging.request('identity.v1.verify', { token: match[1], channel: 'api' });
-    } catch (err) {
-      // A token too large for the contract is refused by the sender's own check: it is simply not valid.
-      if (err instanceof MessagingError && err.code === 'bad_request') {
-        throw new AuditError('unauthenticated', 'token refused: malformed');
-      }
-      throw new AuditError('identity_unavailable', 'the identity service did not answer; try again');
-    }
-    if (!verdict.ok) throw new AuditError('unauthenticated', `token refused: ${verdict.reason}`);
-    const p = verdict.principal;
-    const groups = this.settings.auditorGroups;
-    if (!groups.some((g) => p.groups.includes(g) || p.groupNames.includes(g))) {
+    const outcome = await this.bearer.verify(req.headers.authorization);
+    if (!outcome.ok)
+      throw new AuditError(
+        outcome.code === 'identity_unavailable' ? 'identity_unavailable' : 'unauthenticated',
+        outcome.message,
+      );
+    const p = outcome.principal;
+    if (!inAnyGroup(p, this.settings.auditorGroups)) {
       throw new AuditError('not_auditor', 'only members of identity.auditorGroups may read the audit trail');
     }
     req.auditor = p;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { HttpAuthModule } from '@portcullis/http-auth';
 import { AuditorGuard } from './auditor.guard';
 
-@Module({ providers: [AuditorGuard], exports: [AuditorGuard] })
+@Module({ imports: [HttpAuthModule], providers: [AuditorGuard], exports: [AuditorGuard] })
 export class AuthModule {}

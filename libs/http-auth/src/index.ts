@@ -1,0 +1,3 @@
+export { BearerVerifier, inAnyGroup } from './bearer-verifier';
+export type { BearerOutcome } from './bearer-verifier';
+export { HttpAuthModule } from './http-auth.module';
