@@ -15,6 +15,8 @@ export interface ExecutionRecord {
   masked?: number;
   error?: string;
   approvalId?: string;
+  /** The trace of the decision, so decision, approval and execution share one trace id. */
+  traceId?: string;
 }
 
 /**
@@ -75,6 +77,7 @@ export class CommandAudit {
         ...(r.bytes !== undefined ? { bytes: r.bytes } : {}),
         ...(r.masked ? { masked: r.masked } : {}),
         ...(r.approvalId ? { approvalId: r.approvalId } : {}),
+        ...(r.traceId ? { traceId: r.traceId } : {}),
         ...(r.error ? { reason: r.error.slice(0, 2000) } : {}),
       }),
     );

@@ -3,7 +3,8 @@ import type { Action, Decision } from '@portcullis/contracts';
 import { EventBus, MessagingError } from '@portcullis/messaging';
 import { classifySql, initSqlParser } from '@portcullis/sql-classifier';
 import { Counter } from 'prom-client';
-import { metricsRegistry } from '@portcullis/telemetry';
+import { inSpan, metricsRegistry } from '@portcullis/telemetry';
+import { context } from '@opentelemetry/api';
 import { AccessGate } from '../access/access-gate.service';
 import { SessionRegistry } from '../sessions/session-registry.service';
 import type { LiveSession } from '../sessions/session';
@@ -13,7 +14,7 @@ import { DecisionCache } from './decision-cache';
 
 /** What a protocol front end does with one command. Every refusal carries a message for the agent. */
 export type CommandVerdict =
-  | { verdict: 'forward'; decision: Decision; approvalId?: string }
+  | { verdict: 'forward'; decision: Decision; approvalId?: string; traceId?: string }
   | {
       verdict: 'refuse';
       code: 'denied' | 'approval_pending' | 'approval_denied' | 'unavailable';
@@ -54,7 +55,21 @@ export class CommandPipeline implements OnModuleInit {
     this.sessions.onSuspended(() => this.cache.clear());
   }
 
-  async authorize(session: LiveSession, action: Action, command: string): Promise<CommandVerdict> {
+  /**
+   * One trace per command: the span opened here is carried in NATS headers to policy and approval, and
+   * its trace id is written into the audit events of the decision and of the execution.
+   */
+  authorize(session: LiveSession, action: Action, command: string): Promise<CommandVerdict> {
+    return inSpan(`broker.${action.kind}`, context.active(), async (span) => {
+      span.setAttribute('portcullis.session', session.id);
+      span.setAttribute('portcullis.connection', session.connection.ref.name);
+      const verdict = await this.authorizeInSpan(session, action, command);
+      span.setAttribute('portcullis.verdict', verdict.verdict === 'forward' ? 'forward' : verdict.code);
+      return verdict.verdict === 'forward' ? { ...verdict, traceId: span.spanContext().traceId } : verdict;
+    });
+  }
+
+  private async authorizeInSpan(session: LiveSession, action: Action, command: string): Promise<CommandVerdict> {
     const key = this.cacheKey(session, action, command);
     let decision = key === undefined ? undefined : this.cache.get(key);
     const cached = decision !== undefined;

@@ -161,6 +161,7 @@ export class PgRelay {
         decision: v.decision,
         injected: false,
         ...(v.approvalId ? { approvalId: v.approvalId } : {}),
+        ...(v.traceId ? { traceId: v.traceId } : {}),
       });
     }
     return this.refuse({ ...base, injected: true }, v.message);
@@ -174,6 +175,7 @@ export class PgRelay {
         sql: m.query,
         decision: v.decision,
         ...(v.approvalId ? { approvalId: v.approvalId } : {}),
+        ...(v.traceId ? { traceId: v.traceId } : {}),
       });
       return this.forward(f, { t: 'P', injected: false });
     }
@@ -198,6 +200,7 @@ export class PgRelay {
       bytes: 0,
       ...(stmt ? { decision: stmt.decision } : {}),
       ...(stmt?.approvalId ? { approvalId: stmt.approvalId } : {}),
+      ...(stmt?.traceId ? { traceId: stmt.traceId } : {}),
       ...(portal?.shape ? { shape: portal.shape } : {}),
     });
   }

@@ -303,6 +303,7 @@ export class PgResponses {
       bytes: h.bytes,
       masked: h.masked,
       ...(h.approvalId ? { approvalId: h.approvalId } : {}),
+      ...(h.traceId ? { traceId: h.traceId } : {}),
       ...(error ? { error } : {}),
     });
   }

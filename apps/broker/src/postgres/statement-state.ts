@@ -7,6 +7,7 @@ export interface PreparedStatement {
   sql: string;
   decision: Decision;
   approvalId?: string;
+  traceId?: string;
   fields?: FieldDescription[];
 }
 
@@ -28,6 +29,7 @@ export type Expectation =
       sql: string;
       decision?: Decision;
       approvalId?: string;
+      traceId?: string;
       started: bigint;
       rows: number;
       masked: number;
@@ -45,6 +47,7 @@ export type Expectation =
       sql: string;
       decision?: Decision;
       approvalId?: string;
+      traceId?: string;
       started: bigint;
       rows: number;
       masked: number;
