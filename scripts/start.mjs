@@ -16,6 +16,7 @@ const { loadConfig, ConfigError } = require('../dist/libs/config/src');
 const { preflight } = require('../dist/libs/runtime/src');
 const { ensureDatabase } = require('../dist/scripts/ensure-database');
 const { seedDemoDatabase } = require('../dist/scripts/demo-database');
+const { ensureDemoWebhookSecret } = require('../dist/scripts/demo-webhook');
 
 let loaded;
 try {
@@ -41,6 +42,7 @@ if (missing.length > 0) {
   process.exit(1);
 }
 
+ensureDemoWebhookSecret();
 const demo = await seedDemoDatabase(config);
 if (demo) console.log(`demo database: ${demo}`);
 
@@ -115,7 +117,8 @@ if (pending.size > 0) {
   console.log(`\nPortcullis is up in ${secs} s: all five services answer /readyz.`);
   for (const s of services) console.log(`  ${s.padEnd(9)} http://127.0.0.1:${ports[s]}  (/healthz /readyz /metrics)`);
   const pg = config.services.broker.postgresPort;
-  console.log(`\nTry it: get a token with the curl above (dev-idp), then`);
+  console.log(`\nIn another terminal: npm run demo   (the whole story, step by step)`);
+  console.log(`\nOr try it yourself: get a token with the curl above (dev-idp), then`);
   console.log(
     `  PGPASSWORD=$TOKEN psql "host=127.0.0.1 port=${pg} dbname=demo user=agent sslmode=require" -c 'select * from customers'`,
   );

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Action, ApprovalDecided, Decision, GrantVerdict } from '@portcullis/contracts';
 import { EventBus, MessagingClient } from '@portcullis/messaging';
+import { currentTraceId } from '@portcullis/telemetry';
 import type { LiveSession } from '../sessions/session';
 
 export type ApprovalOutcome =
@@ -58,6 +59,7 @@ export class ApprovalGate implements OnModuleInit {
         terms,
         ruleIds: decision.ruleIds,
         sessionId: session.id,
+        ...(currentTraceId() ? { traceId: currentTraceId() } : {}),
         ...(agentReason ? { agentReason } : {}),
       });
       const id = ticket.approvalId;
