@@ -3,6 +3,7 @@ import type { LoadedConfig } from '@portcullis/config';
 import { platformImports } from '@portcullis/runtime';
 import { AccessModule } from './access/access.module';
 import { ConnectionsModule } from './connections/connections.module';
+import { McpModule } from './mcp/mcp.module';
 import { PostgresModule } from './postgres/postgres.module';
 import { SessionsModule } from './sessions/sessions.module';
 
@@ -11,7 +12,14 @@ export class AppModule {
   static forRoot(loaded: LoadedConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [...platformImports('broker', loaded), ConnectionsModule, SessionsModule, AccessModule, PostgresModule],
+      imports: [
+        ...platformImports('broker', loaded),
+        ConnectionsModule,
+        SessionsModule,
+        AccessModule,
+        PostgresModule,
+        McpModule,
+      ],
     };
   }
 }

@@ -1,0 +1,111 @@
+import type { ConnectionRef, Principal } from '@portcullis/contracts';
+import type { MessagingClient } from '@portcullis/messaging';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import type { AccessGate } from '../access/access-gate.service';
+import type { ConnectionRegistry } from '../connections/connection-registry.service';
+import type { McpSql } from './mcp-sql.service';
+
+export interface McpToolDeps {
+  gate: AccessGate;
+  connections: ConnectionRegistry;
+  sql: McpSql;
+  messaging: MessagingClient;
+  connectionNames: string[];
+}
+
+type ToolResult = { content: Array<{ type: 'text'; text: string }>; isError: boolean };
+type LooseRegister = (
+  name: string,
+  config: { description: string; inputSchema: z.ZodRawShape },
+  cb: (args: unknown) => Promise<ToolResult>,
+) => void;
+
+/**
+ * Registers a tool whose arguments are validated by our own zod schema. The SDK's generic typing of
+ * registerTool is too deep for the compiler with this zod version, so the call is typed loosely here
+ * and the handler gets parsed, typed arguments.
+ */
+function tool<S extends z.ZodRawShape>(
+  server: McpServer,
+  name: string,
+  description: string,
+  shape: S,
+  handler: (args: z.infer<z.ZodObject<S>>) => Promise<ToolResult>,
+): void {
+  const schema = z.object(shape);
+  (server.registerTool.bind(server) as unknown as LooseRegister)(name, { description, inputSchema: shape }, (args) =>
+    handler(schema.parse(args)),
+  );
+}
+
+const text = (value: unknown, isError = false) => ({
+  content: [{ type: 'text' as const, text: JSON.stringify(value, null, 2) }],
+  isError,
+});
+
+/**
+ * The tools one principal sees: only connections policy lets it open, and `sql_query` only when one of
+ * them is a database. Every call goes through the same decision, approval, masking and audit path as
+ * the native protocols, on the arguments (the SQL), not just the tool name.
+ */
+export async function buildMcpServer(principal: Principal, deps: McpToolDeps): Promise<McpServer> {
+  const server = new McpServer({ name: 'portcullis', version: '0.1.0' });
+  const allowed: ConnectionRef[] = [];
+  for (const name of deps.connectionNames) {
+    const out = await deps.gate.decide(principal, name, { kind: 'connect' });
+    if (out.outcome !== 'deny') allowed.push(deps.connections.find(name)!.ref);
+  }
+
+  tool(
+    server,
+    'list_connections',
+    'Connections you may use through Portcullis (databases, clusters, hosts, APIs).',
+    {},
+    async () => text(allowed),
+  );
+
+  if (allowed.some((c) => c.type === 'postgres')) {
+    tool(
+      server,
+      'sql_query',
+      'Run SQL on a database connection. Decided by policy statement by statement; results are masked; ' +
+        'statements needing approval return status "pending" with an approval id to wait for.',
+      { connection: z.string().describe('connection name from list_connections'), sql: z.string().max(1024 * 1024) },
+      async ({ connection, sql }) => {
+        const result = await deps.sql.query(principal, connection, sql);
+        return text(result, result.status === 'refused' || result.status === 'error');
+      },
+    );
+  }
+
+  const status = async (approvalId: string) => {
+    try {
+      return await deps.messaging.request('approval.v1.status', { approvalId });
+    } catch (err) {
+      return { error: (err as Error).message };
+    }
+  };
+  tool(
+    server,
+    'get_approval',
+    'The state of an approval request (pending, approved, denied, expired, cancelled).',
+    { approval_id: z.string().uuid() },
+    async ({ approval_id }) => text(await status(approval_id)),
+  );
+  tool(
+    server,
+    'wait_for_approval',
+    'Wait (up to timeout_seconds, at most 60) until an approval request is decided; then retry the command.',
+    { approval_id: z.string().uuid(), timeout_seconds: z.number().int().min(1).max(60).default(30) },
+    async ({ approval_id, timeout_seconds }) => {
+      const until = Date.now() + timeout_seconds * 1000;
+      for (;;) {
+        const s = await status(approval_id);
+        if (!('status' in s) || s.status !== 'pending' || Date.now() > until) return text(s);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    },
+  );
+  return server;
+}
