@@ -1,5 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import { Client } from 'pg';
+import {
+  ALICE_PASSWORD,
+  BOB_PASSWORD,
+  CAROL_PASSWORD,
+  CODE_REVIEW_BOT_APP_ID,
+  CODE_REVIEW_BOT_SECRET,
+  DEV_API_APP_ID_URI,
+  DEV_CLI_APP_ID,
+} from '@portcullis/dev-identities';
 import { Webhook } from 'standardwebhooks';
 
 export interface DemoEndpoints {
@@ -11,6 +20,36 @@ export interface DemoEndpoints {
   identityUrl: string;
   auditUrl: string;
   webhook: { port: number; secret: string };
+}
+
+/** The endpoints of a Portcullis running with the development identities (npm start, or a test stack). */
+export function devDemoEndpoints(e: {
+  tokenEndpoint: string;
+  brokerPort: number;
+  approvalUrl: string;
+  identityUrl: string;
+  auditUrl: string;
+  webhook: { port: number; secret: string };
+}): DemoEndpoints {
+  return {
+    tokenEndpoint: e.tokenEndpoint,
+    agent: {
+      clientId: CODE_REVIEW_BOT_APP_ID,
+      clientSecret: CODE_REVIEW_BOT_SECRET,
+      scope: `${DEV_API_APP_ID_URI}/.default`,
+    },
+    humans: {
+      clientId: DEV_CLI_APP_ID,
+      approver: ['alice', ALICE_PASSWORD],
+      admin: ['carol', CAROL_PASSWORD],
+      auditor: ['bob', BOB_PASSWORD],
+    },
+    broker: { host: '127.0.0.1', port: e.brokerPort, database: 'demo' },
+    approvalUrl: e.approvalUrl,
+    identityUrl: e.identityUrl,
+    auditUrl: e.auditUrl,
+    webhook: e.webhook,
+  };
 }
 
 export interface DemoStep {

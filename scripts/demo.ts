@@ -1,17 +1,8 @@
 // npm run demo: plays the product's story against the Portcullis that `npm start` is running.
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '@portcullis/config';
-import {
-  ALICE_PASSWORD,
-  BOB_PASSWORD,
-  CAROL_PASSWORD,
-  CODE_REVIEW_BOT_APP_ID,
-  CODE_REVIEW_BOT_SECRET,
-  DEV_API_APP_ID_URI,
-  DEV_CLI_APP_ID,
-  DEV_TENANT,
-} from '@portcullis/dev-identities';
-import { runDemoStory } from './demo-story';
+import { DEV_TENANT } from '@portcullis/dev-identities';
+import { devDemoEndpoints, runDemoStory } from './demo-story';
 import { DEMO_WEBHOOK_PORT, DEMO_WEBHOOK_SECRET_FILE } from './demo-webhook';
 
 async function main(): Promise<void> {
@@ -27,25 +18,14 @@ async function main(): Promise<void> {
   }
   process.stdout.write('Portcullis demo: an AI agent with a short-lived token instead of a database password\n\n');
   const steps = await runDemoStory(
-    {
+    devDemoEndpoints({
       tokenEndpoint: issuer.replace(/\/v2\.0$/, '/oauth2/v2.0/token'),
-      agent: {
-        clientId: CODE_REVIEW_BOT_APP_ID,
-        clientSecret: CODE_REVIEW_BOT_SECRET,
-        scope: `${DEV_API_APP_ID_URI}/.default`,
-      },
-      humans: {
-        clientId: DEV_CLI_APP_ID,
-        approver: ['alice', ALICE_PASSWORD],
-        admin: ['carol', CAROL_PASSWORD],
-        auditor: ['bob', BOB_PASSWORD],
-      },
-      broker: { host: '127.0.0.1', port: config.services.broker.postgresPort, database: 'demo' },
+      brokerPort: config.services.broker.postgresPort,
       approvalUrl: http(config.services.approval.httpPort),
       identityUrl: http(config.services.identity.httpPort),
       auditUrl: http(config.services.audit.httpPort),
       webhook: { port: DEMO_WEBHOOK_PORT, secret },
-    },
+    }),
     (line) => process.stdout.write(`${line}\n\n`),
   );
   const failed = steps.filter((s) => !s.ok).length;

@@ -2,19 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  ALICE_PASSWORD,
-  BOB_PASSWORD,
-  CAROL_PASSWORD,
-  CODE_REVIEW_BOT_APP_ID,
-  CODE_REVIEW_BOT_SECRET,
-  DEV_API_APP_ID_URI,
-  DEV_CLI_APP_ID,
-} from '@portcullis/dev-identities';
 import { createTestDatabase, freePort, startStack, type Stack } from '@portcullis/testing';
 import { Client } from 'pg';
 import { parse } from 'yaml';
-import { runDemoStory } from '../scripts/demo-story';
+import { devDemoEndpoints, runDemoStory } from '../scripts/demo-story';
 
 describe('the demo story', () => {
   let stack: Stack;
@@ -70,25 +61,16 @@ describe('the demo story', () => {
 
   it('plays every step: masked read, blocked DROP, approved UPDATE with a signed webhook, suspension, one audited trace', async () => {
     const http = (s: string) => `http://127.0.0.1:${stack.services[s].httpPort}`;
-    const steps = await runDemoStory({
-      tokenEndpoint: stack.idp.tokenEndpoint,
-      agent: {
-        clientId: CODE_REVIEW_BOT_APP_ID,
-        clientSecret: CODE_REVIEW_BOT_SECRET,
-        scope: `${DEV_API_APP_ID_URI}/.default`,
-      },
-      humans: {
-        clientId: DEV_CLI_APP_ID,
-        approver: ['alice', ALICE_PASSWORD],
-        admin: ['carol', CAROL_PASSWORD],
-        auditor: ['bob', BOB_PASSWORD],
-      },
-      broker: { host: '127.0.0.1', port: stack.brokerPorts.postgres, database: 'demo' },
-      approvalUrl: http('approval'),
-      identityUrl: http('identity'),
-      auditUrl: http('audit'),
-      webhook: { port: webhookPort.port, secret },
-    });
+    const steps = await runDemoStory(
+      devDemoEndpoints({
+        tokenEndpoint: stack.idp.tokenEndpoint,
+        brokerPort: stack.brokerPorts.postgres,
+        approvalUrl: http('approval'),
+        identityUrl: http('identity'),
+        auditUrl: http('audit'),
+        webhook: { port: webhookPort.port, secret },
+      }),
+    );
     expect(steps.filter((s) => !s.ok)).toEqual([]);
     expect(steps).toHaveLength(9);
   }, 60000);

@@ -1,6 +1,6 @@
 import type { GrantEntity } from '../grants/grant.entity';
 import type { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity';
-import { ticketUrl } from '../webhooks/webhook-payloads';
+import { requestSummary, ticketUrl } from '../webhooks/webhook-payloads';
 import type { ApprovalEntity } from './approval.entity';
 import type { DecisionEntity } from './decision.entity';
 
@@ -18,24 +18,7 @@ export function approvalView(
     id: a.id,
     status: a.status,
     url: ticketUrl(publicUrl, a.id),
-    requester: {
-      id: a.principalId,
-      kind: a.principalKind,
-      displayName: a.principal.displayName,
-      tenant: a.principal.tenant,
-      appId: a.principal.appId,
-    },
-    connection: a.connectionRef,
-    command: a.commandText,
-    commandFingerprint: a.commandFingerprint,
-    action: a.action,
-    ruleIds: a.ruleIds,
-    terms: a.terms,
-    agentReason: a.agentReason,
-    sessionId: a.sessionId,
-    traceId: a.traceId,
-    createdAt: a.createdAt.toISOString(),
-    expiresAt: a.expiresAt.toISOString(),
+    ...requestSummary(a),
     decidedAt: iso(a.decidedAt),
     decidedBy: a.decidedBy,
     comment: a.decidedComment,

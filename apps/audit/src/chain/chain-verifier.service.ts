@@ -22,24 +22,11 @@ export interface VerifyReport {
   firstBroken: ChainBreak | null;
 }
 
-interface ChainRow {
+/** A stored row as verification reads it: the filter columns (re-derived from the body and compared) plus the chain. */
+interface ChainRow extends Omit<EventColumns, 'time'> {
   seq: string;
   id: string;
   t_ms: string;
-  type: string;
-  source: string;
-  principal_id: string | null;
-  principal_kind: string | null;
-  tenant: string | null;
-  groups: string[];
-  channel: string | null;
-  connection: string | null;
-  session_id: string | null;
-  trace_id: string | null;
-  command: string | null;
-  decision: string | null;
-  rule_ids: string[];
-  approval_id: string | null;
   prev_hash: Buffer;
   session_prev_hash: Buffer | null;
   hash: Buffer;
