@@ -3,6 +3,7 @@ import type { LoadedConfig } from '@portcullis/config';
 import { platformImports } from '@portcullis/runtime';
 import { AccessModule } from './access/access.module';
 import { ConnectionsModule } from './connections/connections.module';
+import { HttpProxyModule } from './http-proxy/http-proxy.module';
 import { McpModule } from './mcp/mcp.module';
 import { PostgresModule } from './postgres/postgres.module';
 import { SessionsModule } from './sessions/sessions.module';
@@ -19,6 +20,7 @@ export class AppModule {
         AccessModule,
         PostgresModule,
         McpModule,
+        HttpProxyModule,
       ],
     };
   }

@@ -6,7 +6,7 @@ import { CommandPipeline } from '../pipeline/command-pipeline.service';
 import { MaskerCache } from '../pipeline/masker-cache';
 import { openUpstream, UpstreamError } from '../postgres/pg-upstream';
 import { PostgresFrontEnd } from '../postgres/postgres-front-end.service';
-import { McpCallSession } from './mcp-call-session';
+import { CallSession } from '../sessions/call-session';
 import { runUpstreamQuery } from './upstream-query';
 
 const MAX_ROWS = 1000;
@@ -42,7 +42,7 @@ export class McpSql {
     const connection = this.connections.find(connectionName);
     if (!connection || connection.ref.type !== 'postgres')
       return { status: 'error', message: `no database connection named "${connectionName}"` };
-    const session = new McpCallSession(principal, connection);
+    const session = new CallSession(principal, connection, 'mcp');
     const connect = await this.pipeline.authorize(session, { kind: 'connect' }, `connect ${connectionName}`);
     if (connect.verdict !== 'forward')
       return { status: 'refused', message: `portcullis: ${connect.message}`, ruleIds: connect.ruleIds };
@@ -94,7 +94,7 @@ export class McpSql {
   }
 
   private executed(
-    session: McpCallSession,
+    session: CallSession,
     sql: string,
     v: Extract<Awaited<ReturnType<CommandPipeline['authorize']>>, { verdict: 'forward' }>,
     started: bigint,
