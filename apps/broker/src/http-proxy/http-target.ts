@@ -1,5 +1,6 @@
 import type { ConnectionConfig } from '@portcullis/config';
 import { z } from 'zod';
+import { parseTarget } from '../connections/connection-target';
 
 /** Where an `http` connection points. Credentials (in `credentials`) are injected by the broker. */
 export const httpTargetSchema = z
@@ -25,12 +26,7 @@ export const httpTargetSchema = z
 export type HttpTarget = z.infer<typeof httpTargetSchema>;
 
 export function httpTargetOf(c: ConnectionConfig, index: number): HttpTarget {
-  const parsed = httpTargetSchema.safeParse(c.target);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    throw new Error(`connections[${index}].target${i?.path.length ? '.' + i.path.join('.') : ''}: ${i?.message}`);
-  }
-  return parsed.data;
+  return parseTarget(httpTargetSchema, c, index);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ConnectionConfig } from '@portcullis/config';
 import { z } from 'zod';
+import { parseTarget } from '../connections/connection-target';
 
 /** Where a `postgres` connection points and how the broker reaches it. Credentials are separate. */
 export const postgresTargetSchema = z
@@ -20,12 +21,7 @@ export interface PostgresCredentials {
 }
 
 export function postgresTargetOf(c: ConnectionConfig, index: number): PostgresTarget {
-  const parsed = postgresTargetSchema.safeParse(c.target);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    throw new Error(`connections[${index}].target${i?.path.length ? '.' + i.path.join('.') : ''}: ${i?.message}`);
-  }
-  return parsed.data;
+  return parseTarget(postgresTargetSchema, c, index);
 }
 
 export function postgresCredentialsOf(values: ReadonlyMap<string, string>, name: string): PostgresCredentials {
