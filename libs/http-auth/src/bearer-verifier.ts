@@ -2,6 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '@portcullis/contracts';
 import { MessagingClient, MessagingError } from '@portcullis/messaging';
 
+/** The token of an `Authorization: Bearer <token>` header, or undefined for anything else. */
+export function bearerToken(authorization: string | string[] | undefined): string | undefined {
+  return typeof authorization === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] : undefined;
+}
+
 export type BearerOutcome =
   | { ok: true; principal: Principal }
   | { ok: false; code: 'no_token' | 'token_rejected' | 'identity_unavailable'; message: string };
@@ -16,11 +21,11 @@ export class BearerVerifier {
   constructor(private readonly messaging: MessagingClient) {}
 
   async verify(authorization: string | string[] | undefined): Promise<BearerOutcome> {
-    const match = typeof authorization === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
-    if (!match) return { ok: false, code: 'no_token', message: 'send Authorization: Bearer <access token>' };
+    const token = bearerToken(authorization);
+    if (!token) return { ok: false, code: 'no_token', message: 'send Authorization: Bearer <access token>' };
     let answer;
     try {
-      answer = await this.messaging.request('identity.v1.verify', { token: match[1], channel: 'api' });
+      answer = await this.messaging.request('identity.v1.verify', { token, channel: 'api' });
     } catch (err) {
       // A token too large for the contract is refused by the sender's own check: it is simply not valid.
       if (err instanceof MessagingError && err.code === 'bad_request')

@@ -1,3 +1,3 @@
-export { BearerVerifier, inAnyGroup } from './bearer-verifier';
+export { BearerVerifier, bearerToken, inAnyGroup } from './bearer-verifier';
 export type { BearerOutcome } from './bearer-verifier';
 export { HttpAuthModule } from './http-auth.module';

@@ -3,6 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import { Inject, Injectable } from '@nestjs/common';
 import { normalizeHttpRequest } from '@portcullis/command-classifier';
 import type { LoadedConfig } from '@portcullis/config';
+import { bearerToken } from '@portcullis/http-auth';
 import { LOADED_CONFIG } from '@portcullis/runtime';
 import { AccessGate } from '../access/access-gate.service';
 import { ConnectionRegistry } from '../connections/connection-registry.service';
@@ -72,7 +73,7 @@ export class HttpProxy {
     connectionName: string,
     rest: string,
   ): Promise<Admitted | undefined> {
-    const token = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+    const token = bearerToken(req.headers.authorization);
     if (!token)
       return problem(res, 401, 'unauthenticated', 'a bearer token is required', { 'www-authenticate': 'Bearer' });
     const auth = await this.gate.authenticate(token, 'http');

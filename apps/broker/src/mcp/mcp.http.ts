@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { All, Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { LoadedConfig } from '@portcullis/config';
+import { bearerToken } from '@portcullis/http-auth';
 import { MessagingClient } from '@portcullis/messaging';
 import { LOADED_CONFIG } from '@portcullis/runtime';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -48,11 +49,10 @@ export class McpHttp {
 
   @All('mcp')
   async mcp(@Req() req: HttpRequest, @Res() res: ServerResponse): Promise<void> {
-    const header = req.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    const token = bearerToken(req.headers.authorization);
     const challenge = `Bearer resource_metadata="${this.base(req)}/.well-known/oauth-protected-resource"`;
-    if (!match) return this.refuse(res, 401, challenge, 'a bearer token is required');
-    const auth = await this.gate.authenticate(match[1], 'mcp');
+    if (!token) return this.refuse(res, 401, challenge, 'a bearer token is required');
+    const auth = await this.gate.authenticate(token, 'mcp');
     if (!auth.ok) {
       if (auth.code === 'unavailable') return this.refuse(res, 503, undefined, 'the identity service is unavailable');
       return this.refuse(res, 401, `${challenge}, error="invalid_token"`, `token refused: ${auth.reason}`);

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { LoadedConfig } from '@portcullis/config';
 import type { Principal } from '@portcullis/contracts';
+import { bearerToken } from '@portcullis/http-auth';
 import { LOADED_CONFIG } from '@portcullis/runtime';
 import { SuspensionService } from '../suspensions/suspension.service';
 import { TokenVerification } from '../verification/token-verification.service';
@@ -32,10 +33,9 @@ export class AdminGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AdminRequest>();
-    const header = req.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw new UnauthorizedException({ code: 'unauthenticated', message: 'a bearer token is required' });
-    const result = await this.tokens.verify(match[1]);
+    const token = bearerToken(req.headers.authorization);
+    if (!token) throw new UnauthorizedException({ code: 'unauthenticated', message: 'a bearer token is required' });
+    const result = await this.tokens.verify(token);
     if (!result.ok)
       throw new UnauthorizedException({ code: 'unauthenticated', message: `token refused: ${result.reason}` });
     const p = result.principal;
