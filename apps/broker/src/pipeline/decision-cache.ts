@@ -9,6 +9,9 @@ import { LRUCache } from 'lru-cache';
  * change), connection, action kind and exact command text. Dropped whole on a policy reload or a
  * suspension; an answer computed under an older policy version is never stored after a reload.
  */
+// Principals are objects held by their session: their part of the key is computed once per principal.
+const principalKeys = new WeakMap<Principal, string>();
+
 export class DecisionCache {
   private readonly entries: LRUCache<string, Decision>;
   private currentVersion: string | undefined;
@@ -18,11 +21,15 @@ export class DecisionCache {
   }
 
   static key(principal: Principal, connection: string, kind: string, text: string): string {
-    const who = createHash('sha1')
-      .update(
-        `${principal.id}\u0000${principal.tenant ?? ''}\u0000${principal.groups.join(',')}\u0000${principal.roles.join(',')}\u0000${principal.kind}`,
-      )
-      .digest('base64');
+    let who = principalKeys.get(principal);
+    if (who === undefined) {
+      who = createHash('sha1')
+        .update(
+          `${principal.id}\u0000${principal.tenant ?? ''}\u0000${principal.groups.join(',')}\u0000${principal.roles.join(',')}\u0000${principal.kind}`,
+        )
+        .digest('base64');
+      principalKeys.set(principal, who);
+    }
     return `${who}\u0000${connection}\u0000${kind}\u0000${text}`;
   }
 

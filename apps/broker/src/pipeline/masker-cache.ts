@@ -21,6 +21,9 @@ export interface DecisionMasker {
 export class MaskerCache {
   private readonly logger = new Logger(MaskerCache.name);
   private readonly cache = new LRUCache<string, DecisionMasker>({ max: 500 });
+  // Asked once per result row: the decision object is the same for every row (and, when cached, for
+  // every statement), so its masker is found without serialising the rules each time.
+  private readonly byDecision = new WeakMap<Decision, DecisionMasker | null>();
   private readonly hashKey: Buffer | string;
 
   constructor(@Inject(LOADED_CONFIG) loaded: LoadedConfig) {
@@ -37,7 +40,16 @@ export class MaskerCache {
   }
 
   forDecision(decision: Decision | undefined): DecisionMasker | undefined {
-    const rules = decision?.masking;
+    if (!decision) return undefined;
+    const known = this.byDecision.get(decision);
+    if (known !== undefined) return known ?? undefined;
+    const found = this.compile(decision);
+    this.byDecision.set(decision, found ?? null);
+    return found;
+  }
+
+  private compile(decision: Decision): DecisionMasker | undefined {
+    const rules = decision.masking;
     if (!rules || rules.length === 0) return undefined;
     const key = JSON.stringify(rules);
     let found = this.cache.get(key);
