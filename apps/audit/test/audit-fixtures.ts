@@ -71,18 +71,6 @@ export function testAuditConfig(extra: Record<string, unknown> = {}): Record<str
   return { stream: { maxBytes: 256 * 1024 * 1024, ...stream }, ...rest };
 }
 
-/** The stack's stream is this suite's to remove; the stack harness leaves it behind. */
-export async function dropAuditStream(natsUrl: string, namespace: string): Promise<void> {
-  const nc = await connect({ servers: [natsUrl] });
-  try {
-    const jsm = await nc.jetstreamManager();
-    const name = `PORTCULLIS_AUDIT_${namespace.replace(/-/g, '_').toUpperCase()}`;
-    await jsm.streams.delete(name).catch(() => undefined);
-  } finally {
-    await nc.close();
-  }
-}
-
 export async function openDb(databaseUrl: string): Promise<Client> {
   const c = new Client({ connectionString: databaseUrl });
   await c.connect();

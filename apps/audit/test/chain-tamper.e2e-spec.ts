@@ -4,16 +4,7 @@
 import { createHmac } from 'node:crypto';
 import { startStack, testEnv, type Stack } from '@portcullis/testing';
 import type { Client } from 'pg';
-import {
-  auditEvent,
-  auditApi,
-  countEvents,
-  dropAuditStream,
-  openDb,
-  RawPublisher,
-  testAuditConfig,
-  waitFor,
-} from './audit-fixtures';
+import { auditEvent, auditApi, countEvents, openDb, RawPublisher, testAuditConfig, waitFor } from './audit-fixtures';
 
 const CHAIN_KEY = 'test-chain-key-0123456789';
 
@@ -55,7 +46,6 @@ describe('audit hash chain: verification catches edited, deleted and inserted ro
 
   afterAll(async () => {
     await db?.end();
-    if (stack) await dropAuditStream(testEnv.natsUrl, stack.namespace);
     await stack?.stop();
     delete process.env.PORTCULLIS_NATS_NAMESPACE;
   });

@@ -4,16 +4,7 @@
 import { freePort, spawnService, startStack, testEnv, type Stack } from '@portcullis/testing';
 import { connect } from 'nats';
 import type { Client } from 'pg';
-import {
-  auditEvent,
-  auditApi,
-  countEvents,
-  dropAuditStream,
-  openDb,
-  RawPublisher,
-  testAuditConfig,
-  waitFor,
-} from './audit-fixtures';
+import { auditEvent, auditApi, countEvents, openDb, RawPublisher, testAuditConfig, waitFor } from './audit-fixtures';
 
 describe('audit ingest: JetStream → PostgreSQL hash chain', () => {
   let stack: Stack;
@@ -37,7 +28,6 @@ describe('audit ingest: JetStream → PostgreSQL hash chain', () => {
   afterAll(async () => {
     await db?.end();
     await pub?.close();
-    if (stack) await dropAuditStream(testEnv.natsUrl, stack.namespace);
     await stack?.stop();
     delete process.env.PORTCULLIS_NATS_NAMESPACE;
   });
@@ -109,7 +99,7 @@ describe('audit ingest: JetStream → PostgreSQL hash chain', () => {
     const nc = await connect({ servers: [testEnv.natsUrl] });
     try {
       const jsm = await nc.jetstreamManager();
-      await jsm.consumers.delete(`PORTCULLIS_AUDIT_${stack.namespace.toUpperCase()}`, 'audit-store');
+      await jsm.consumers.delete(stack.auditStream, 'audit-store');
       const after = auditEvent({ sessionId: 'ingest-reattach' });
       await pub.publish([after]);
       await waitFor(

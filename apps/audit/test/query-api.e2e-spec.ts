@@ -4,15 +4,7 @@
 import type { AuditEvent } from '@portcullis/contracts';
 import { startStack, testEnv, type Stack } from '@portcullis/testing';
 import type { Client } from 'pg';
-import {
-  auditApi,
-  countEvents,
-  dropAuditStream,
-  openDb,
-  RawPublisher,
-  testAuditConfig,
-  waitFor,
-} from './audit-fixtures';
+import { auditApi, countEvents, openDb, RawPublisher, testAuditConfig, waitFor } from './audit-fixtures';
 import { base, CAP, dataset, publishRecordings } from './query-dataset';
 
 describe('audit query API', () => {
@@ -50,7 +42,6 @@ describe('audit query API', () => {
 
   afterAll(async () => {
     await db?.end();
-    if (stack) await dropAuditStream(testEnv.natsUrl, stack.namespace);
     await stack?.stop();
     delete process.env.PORTCULLIS_NATS_NAMESPACE;
   });

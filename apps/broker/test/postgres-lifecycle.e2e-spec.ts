@@ -161,7 +161,7 @@ describe('broker: Postgres session lifecycle', () => {
     const nc = await connect({ servers: testEnv.natsUrl });
     try {
       const jsm = await nc.jetstreamManager();
-      const stream = `PORTCULLIS_AUDIT_${stack.namespace.replace(/-/g, '_').toUpperCase()}`;
+      const stream = stack.auditStream;
       await stack.services.audit.stop();
       await jsm.streams.delete(stream);
       await expect(c.query('select 21')).rejects.toMatchObject({

@@ -2,7 +2,7 @@
 // SCRAM, succeeds, is refused, fails and ends leaves the password (and the agent's token) in no log line,
 // NATS message, audit event or error text.
 import { connect, type NatsConnection } from 'nats';
-import { freePort, startStack, testEnv, type Stack } from '@portcullis/testing';
+import { freePort, readAuditStream, startStack, testEnv, type Stack } from '@portcullis/testing';
 import { brokerClient, psql } from './postgres-support';
 import { startScramCluster } from './scram-upstream';
 
@@ -69,12 +69,7 @@ describe('broker: credentials stay in the broker', () => {
     expect(badToken.stderr).toContain('token refused');
     await new Promise((r) => setTimeout(r, 1500));
 
-    const jsm = await nc.jetstreamManager();
-    const stream = `PORTCULLIS_AUDIT_${stack.namespace.replace(/-/g, '_').toUpperCase()}`;
-    const info = await jsm.streams.info(stream);
-    const stored: string[] = [];
-    for (let seq = 1; seq <= info.state.last_seq; seq++)
-      stored.push(Buffer.from((await jsm.streams.getMessage(stream, { seq })).data).toString('latin1'));
+    const stored = await readAuditStream(stack);
     expect(stored.some((e) => e.includes('"command.decided"'))).toBe(true);
 
     const everywhere = [

@@ -1,7 +1,6 @@
 // The Postgres data path end to end: real psql and the pg driver through the broker process to a real
 // database, with the real identity, policy and audit services behind it.
-import { connect } from 'nats';
-import { startStack, testEnv, type Stack } from '@portcullis/testing';
+import { readAuditStream, startStack, type Stack } from '@portcullis/testing';
 import { brokerClient, createTargetDatabase, psql, targetConnection } from './postgres-support';
 
 describe('broker: Postgres data path', () => {
@@ -141,21 +140,13 @@ describe('broker: Postgres data path', () => {
     await c.query('select 777 as trace_marker');
     await c.end();
     await new Promise((r) => setTimeout(r, 500));
-    const nc = await connect({ servers: testEnv.natsUrl });
-    try {
-      const jsm = await nc.jetstreamManager();
-      const stream = `PORTCULLIS_AUDIT_${stack.namespace.replace(/-/g, '_').toUpperCase()}`;
-      const info = await jsm.streams.info(stream);
-      const events: Array<{ type: string; command?: string; traceId?: string }> = [];
-      for (let seq = 1; seq <= info.state.last_seq; seq++)
-        events.push((await jsm.streams.getMessage(stream, { seq })).json());
-      const mine = events.filter((e) => e.command === 'select 777 as trace_marker');
-      expect(mine.map((e) => e.type).sort()).toEqual(['command.decided', 'command.executed']);
-      expect(mine[0].traceId).toMatch(/^[0-9a-f]{32}$/);
-      expect(mine[1].traceId).toBe(mine[0].traceId);
-    } finally {
-      await nc.close();
-    }
+    const events = (await readAuditStream(stack)).map(
+      (r) => JSON.parse(r) as { type: string; command?: string; traceId?: string },
+    );
+    const mine = events.filter((e) => e.command === 'select 777 as trace_marker');
+    expect(mine.map((e) => e.type).sort()).toEqual(['command.decided', 'command.executed']);
+    expect(mine[0].traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(mine[1].traceId).toBe(mine[0].traceId);
   });
 
   it('refuses startup options that would change how the server reads SQL', async () => {

@@ -3,7 +3,7 @@
 import { connect, JSONCodec, type NatsConnection } from 'nats';
 import Redis from 'ioredis';
 import { CODE_REVIEW_BOT_OID, DEV_TENANT } from '@portcullis/dev-identities';
-import { startStack, testEnv, type Stack } from '@portcullis/testing';
+import { readAuditStream, startStack, testEnv, type Stack } from '@portcullis/testing';
 
 const codec = JSONCodec();
 
@@ -137,18 +137,10 @@ describe('identity service', () => {
   }, 30000);
 
   it('records rejections and suspensions in the audit stream, never the token', async () => {
-    const jsm = await nc.jetstreamManager();
-    const stream = `PORTCULLIS_AUDIT_${stack.namespace.replace(/-/g, '_').toUpperCase()}`;
     const token = await stack.tokens.agent();
     await verify(token.slice(0, 20));
-    const info = await jsm.streams.info(stream);
-    const types: string[] = [];
-    const raw: string[] = [];
-    for (let seq = 1; seq <= info.state.last_seq; seq++) {
-      const m = await jsm.streams.getMessage(stream, { seq });
-      raw.push(new TextDecoder().decode(m.data));
-      types.push((m.json() as { type: string }).type);
-    }
+    const raw = await readAuditStream(stack);
+    const types = raw.map((r) => (JSON.parse(r) as { type: string }).type);
     expect(types).toEqual(expect.arrayContaining(['identity.rejected', 'identity.suspended', 'identity.unsuspended']));
     const all = raw.join('\n');
     expect(all).not.toContain(token.split('.')[2]);

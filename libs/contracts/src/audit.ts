@@ -5,6 +5,9 @@ import { effects } from './policy';
 /** The JetStream stream every service publishes audit events to, and its subject space. */
 export const AUDIT_STREAM = 'PORTCULLIS_AUDIT';
 export const AUDIT_SUBJECT_PREFIX = 'audit.v1';
+/** The stream of a deployment whose subjects carry a namespace prefix ('' for none). */
+export const auditStreamFor = (namespace: string): string =>
+  namespace === '' ? AUDIT_STREAM : `${AUDIT_STREAM}_${namespace.replace(/-/g, '_').toUpperCase()}`;
 export const auditSubjectFor = (type: AuditEventType): string => `${AUDIT_SUBJECT_PREFIX}.${type}`;
 
 export const auditEventTypes = [

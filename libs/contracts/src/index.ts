@@ -35,6 +35,7 @@ export {
   AUDIT_SUBJECT_PREFIX,
   AUDIT_RECORDING_MAX_CHUNK_BYTES,
   auditSubjectFor,
+  auditStreamFor,
   auditEventSchema,
   auditEventTypes,
   recordingChunkSchema,

@@ -1,4 +1,4 @@
-import { AUDIT_STREAM } from '@portcullis/contracts';
+import { auditStreamFor } from '@portcullis/contracts';
 
 /**
  * An optional namespace in front of every subject and stream, from PORTCULLIS_NATS_NAMESPACE, so several
@@ -18,7 +18,6 @@ export function subjectFor(subject: string): string {
   return ns === '' ? subject : `${ns}.${subject}`;
 }
 
-export function auditStreamName(): string {
-  const ns = natsNamespace();
-  return ns === '' ? AUDIT_STREAM : `${AUDIT_STREAM}_${ns.replace(/-/g, '_').toUpperCase()}`;
+export function auditStreamName(ns: string = natsNamespace()): string {
+  return auditStreamFor(ns);
 }

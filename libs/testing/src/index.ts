@@ -4,6 +4,6 @@ export { writeConfig } from './config-file';
 export { spawnService } from './service-process';
 export type { ServiceProcess } from './service-process';
 export { createTestDatabase } from './database';
-export { startStack, deleteKeys } from './stack';
+export { startStack, deleteKeys, readAuditStream } from './stack';
 export type { Stack, StackOptions } from './stack';
 export { DevTokens } from './dev-tokens';

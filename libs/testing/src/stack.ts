@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from './repo-root';
+import { auditStreamFor } from '@portcullis/contracts';
 import { DEV_API_APP_ID, DEV_GROUP_NAMES, DEV_TENANT, GROUP_ADMINS, GROUP_AUDITORS } from '@portcullis/dev-identities';
 import Redis from 'ioredis';
 import { connect } from 'nats';
@@ -17,6 +18,8 @@ const storing = new Set(['identity', 'approval', 'audit']);
 
 export interface Stack {
   namespace: string;
+  /** The suite's audit stream (named after its namespace). */
+  auditStream: string;
   configPath: string;
   databaseUrl: string;
   redisPrefix: string;
@@ -132,6 +135,7 @@ async function startOn(
 
   return {
     namespace,
+    auditStream: auditStreamFor(namespace),
     configPath: file.path,
     databaseUrl: db.url,
     redisPrefix,
@@ -185,7 +189,23 @@ async function deleteStream(namespace: string): Promise<void> {
   const nc = await connect({ servers: testEnv.natsUrl });
   try {
     const jsm = await nc.jetstreamManager();
-    await jsm.streams.delete(`PORTCULLIS_AUDIT_${namespace.replace(/-/g, '_').toUpperCase()}`).catch(() => undefined);
+    await jsm.streams.delete(auditStreamFor(namespace)).catch(() => undefined);
+  } finally {
+    await nc.close();
+  }
+}
+
+/** Every message stored in the suite's audit stream, as raw JSON text, oldest first. */
+export async function readAuditStream(stack: Pick<Stack, 'auditStream'>): Promise<string[]> {
+  const nc = await connect({ servers: testEnv.natsUrl });
+  try {
+    const jsm = await nc.jetstreamManager();
+    const info = await jsm.streams.info(stack.auditStream);
+    const out: string[] = [];
+    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+      out.push(Buffer.from((await jsm.streams.getMessage(stack.auditStream, { seq })).data).toString('utf8'));
+    }
+    return out;
   } finally {
     await nc.close();
   }
