@@ -1,7 +1,6 @@
 // Malformed and re-chunked input on the Postgres listener: every bad frame ends only its own session,
 // with the broker process and other sessions untouched. Uses a connection marked insecure so raw bytes
 // can be fed without TLS; the parsing after TLS is the same code.
-import { connect as netConnect } from 'node:net';
 import {
   encodeBind,
   encodeExecute,
@@ -15,43 +14,13 @@ import {
 } from '@portcullis/pg-wire';
 import fc from 'fast-check';
 import { startStack, type Stack } from '@portcullis/testing';
-import { brokerClient, createTargetDatabase, targetConnection } from './postgres-support';
+import { backendMessages, brokerClient, createTargetDatabase, rawExchange, targetConnection } from './postgres-support';
 
-/** Sends chunks with small pauses (so the broker sees them as separate reads) and collects the reply. */
-function exchange(port: number, chunks: Buffer[], waitMs = 1500): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const got: Buffer[] = [];
-    const sock = netConnect(port, '127.0.0.1');
-    const done = () => {
-      clearTimeout(timer);
-      sock.destroy();
-      resolve(Buffer.concat(got));
-    };
-    const timer = setTimeout(done, waitMs);
-    sock.on('data', (d) => got.push(d));
-    sock.on('close', done);
-    sock.on('error', done);
-    sock.on('connect', async () => {
-      for (const c of chunks) {
-        if (sock.destroyed) return;
-        sock.write(c);
-        await new Promise((r) => setTimeout(r, 2));
-      }
-    });
-  });
-}
-
-/** Backend message types in a reply, in order. */
-function types(reply: Buffer): string {
-  let out = '';
-  for (let i = 0; i + 5 <= reply.length;) {
-    const t = String.fromCharCode(reply[i]);
-    const len = reply.readInt32BE(i + 1);
-    out += t;
-    i += 1 + len;
-  }
-  return out;
-}
+const exchange = (port: number, chunks: Buffer[], waitMs = 1500) => rawExchange(port, chunks, { waitMs });
+const types = (reply: Buffer) =>
+  backendMessages(reply)
+    .map((m) => m.type)
+    .join('');
 
 describe('broker: hostile and fragmented Postgres input', () => {
   let stack: Stack;

@@ -1,6 +1,5 @@
 // Protocol corners on the Postgres listener with raw messages: the fast-path function call is refused,
 // and a COPY aborted by the client (CopyFail) ends the way PostgreSQL ends it.
-import { connect as netConnect } from 'node:net';
 import {
   encodeCopyFail,
   encodePasswordMessage,
@@ -9,35 +8,11 @@ import {
   encodeTerminate,
 } from '@portcullis/pg-wire';
 import { startStack, type Stack } from '@portcullis/testing';
-import { createTargetDatabase, targetConnection } from './postgres-support';
+import { backendMessages, createTargetDatabase, rawExchange, targetConnection } from './postgres-support';
 
-/** Sends each chunk after the previous answer settles; returns everything the broker sent back. */
-function converse(port: number, chunks: Buffer[], gapMs = 400): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const got: Buffer[] = [];
-    const sock = netConnect(port, '127.0.0.1');
-    sock.on('data', (d) => got.push(d));
-    sock.on('error', () => undefined);
-    sock.on('connect', async () => {
-      for (const c of chunks) {
-        sock.write(c);
-        await new Promise((r) => setTimeout(r, gapMs));
-      }
-      sock.destroy();
-      resolve(Buffer.concat(got));
-    });
-  });
-}
-
-function messages(reply: Buffer): Array<{ type: string; text: string }> {
-  const out: Array<{ type: string; text: string }> = [];
-  for (let i = 0; i + 5 <= reply.length;) {
-    const len = reply.readInt32BE(i + 1);
-    out.push({ type: String.fromCharCode(reply[i]), text: reply.subarray(i + 5, i + 1 + len).toString('latin1') });
-    i += 1 + len;
-  }
-  return out;
-}
+// Each message after the previous answer has settled; the Terminate at the end closes the session.
+const converse = (port: number, chunks: Buffer[]) => rawExchange(port, chunks, { gapMs: 400, waitMs: 10000 });
+const messages = backendMessages;
 
 function functionCall(oid: number): Buffer {
   // F: function oid, 0 argument formats, 0 arguments, result format text.
