@@ -8,6 +8,7 @@ import { Test } from '@nestjs/testing';
 import type { DecideRequest, Decision } from '@portcullis/contracts';
 import { HandlesRequest, MessagingClient, MessagingModule, natsMicroservice } from '@portcullis/messaging';
 import { connect, JSONCodec } from 'nats';
+import { report } from '../support/latency';
 
 const NATS = process.env.PORTCULLIS_NATS_URL ?? 'nats://127.0.0.1:4222';
 const N = Number(process.env.BENCH_N ?? 5000);
@@ -60,15 +61,6 @@ async function responder(): Promise<void> {
   process.send?.('ready');
 }
 
-function stats(label: string, samples: number[]): void {
-  samples.sort((a, b) => a - b);
-  const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))].toFixed(0);
-  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
-  console.log(
-    `${label.padEnd(44)} p50 ${q(0.5).padStart(5)} µs   p99 ${q(0.99).padStart(5)} µs   ${(1e6 / mean).toFixed(0).padStart(6)} req/s sequential`,
-  );
-}
-
 async function caller(): Promise<void> {
   const child = fork(__filename, ['responder'], { env: process.env });
   await new Promise((r) => child.once('message', r));
@@ -93,8 +85,8 @@ async function caller(): Promise<void> {
     typed.push(Number(process.hrtime.bigint() - t) / 1000);
   }
   console.log(`request/reply between two processes over ${NATS}, ${N} sequential requests each, interleaved`);
-  stats('raw nats request/reply (JSON)', raw);
-  stats('MessagingClient → @HandlesRequest (Nest)', typed);
+  report('raw nats request/reply (JSON)', raw, { width: 44 });
+  report('MessagingClient → @HandlesRequest (Nest)', typed, { width: 44 });
   await ctx.close();
   await nc.close();
   child.kill();

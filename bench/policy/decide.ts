@@ -8,6 +8,7 @@ import { classifyAction, evaluate, initClassifiers, parsePolicyText } from '@por
 import { freePort, spawnService, testEnv, uniqueNamespace, writeConfig } from '@portcullis/testing';
 import { Test } from '@nestjs/testing';
 import { parse } from 'yaml';
+import { report, sequential } from '../support/latency';
 
 const N = Number(process.env.BENCH_N ?? 3000);
 const root = join(__dirname, '../../..');
@@ -64,38 +65,16 @@ const request = (action: Action): DecideRequest => ({
   action,
 });
 
-function report(label: string, samples: number[]): void {
-  samples.sort((a, b) => a - b);
-  const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))];
-  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
-  console.log(
-    `  ${label.padEnd(28)} p50 ${q(0.5).toFixed(0).padStart(6)} µs  p99 ${q(0.99).toFixed(0).padStart(6)} µs  ${(1e6 / mean).toFixed(0).padStart(7)} /s`,
-  );
-}
-
-async function time(fn: () => Promise<unknown>): Promise<number[]> {
-  for (let i = 0; i < 200; i++) await fn();
-  const out: number[] = [];
-  for (let i = 0; i < N; i++) {
-    const t = process.hrtime.bigint();
-    await fn();
-    out.push(Number(process.hrtime.bigint() - t) / 1000);
-  }
-  return out;
-}
-
 async function main(): Promise<void> {
   await initClassifiers();
   const policy = parsePolicyText(policyText, 'docs/examples/policy.yaml');
   console.log(`in-process (classify + evaluate), ${N} sequential decisions each`);
   for (const [label, action] of mix) {
-    report(
-      label,
-      await time(async () => {
-        const c = await classifyAction(action);
-        return evaluate(policy, request(action), c.units, c);
-      }),
-    );
+    const decide = async () => {
+      const c = await classifyAction(action);
+      return evaluate(policy, request(action), c.units, c);
+    };
+    report(label, await sequential(decide, N), { width: 28 });
   }
 
   const ns = uniqueNamespace('bench');
@@ -115,7 +94,7 @@ async function main(): Promise<void> {
     const client = ctx.get(MessagingClient);
     console.log(`over NATS to the policy service process (policy.v1.decide), ${N} sequential decisions each`);
     for (const [label, action] of mix)
-      report(label, await time(() => client.request('policy.v1.decide', request(action))));
+      report(label, await sequential(() => client.request('policy.v1.decide', request(action)), N), { width: 28 });
     await ctx.close();
   } finally {
     await svc.stop();
