@@ -7,8 +7,11 @@ import { APPROVAL_SETTINGS } from '../config.module';
 import { ApprovalError, ApprovalErrorCode } from '../errors/approval-error';
 import { ProblemFilter } from '../errors/problem.filter';
 import { parseSlackClick, slackActor } from './slack-interaction';
-import type { RequestWithRawBody } from './slack-raw-body';
+import type { IncomingMessage } from 'node:http';
 import { checkSlackSignature } from './slack-signature';
+
+/** Nest keeps the exact bytes (runService enables rawBody): Slack signs those, not the parsed form. */
+type RequestWithRawBody = IncomingMessage & { rawBody?: Buffer };
 
 const header = (req: RequestWithRawBody, name: string): string | undefined => {
   const v = req.headers[name];

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ApprovalModule } from '../approvals/approval.module';
-import { SlackRawBody } from './slack-raw-body';
 import { SlackHttp } from './slack.http';
 
-@Module({ imports: [ApprovalModule], controllers: [SlackHttp], providers: [SlackRawBody] })
+@Module({ imports: [ApprovalModule], controllers: [SlackHttp] })
 export class SlackModule {}
