@@ -1,4 +1,6 @@
 export { Masker } from './masker';
+export { StreamMasker } from './stream-masker';
+export type { StreamMaskerOptions } from './stream-masker';
 export type { MaskerOptions } from './masker';
 export { DETECTOR_NAMES, isDetectorName } from './types';
 export type { DetectorName, MaskResult, MaskStrategy, Span } from './types';

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Action, Decision } from '@portcullis/contracts';
 import { AuditPublisher, type AuditDraft } from '@portcullis/messaging';
+import { TerminalRecorder, type TerminalHeader } from '../recording/terminal-recorder';
 import type { LiveSession } from '../sessions/session';
 
 const MAX_COMMAND_CHARS = 64 * 1024;
@@ -80,6 +81,19 @@ export class CommandAudit {
         ...(r.traceId ? { traceId: r.traceId } : {}),
         ...(r.error ? { reason: r.error.slice(0, 2000) } : {}),
       }),
+    );
+  }
+
+  /**
+   * A terminal recording of the session (asciicast v2, output as the agent saw it). Chunks are published
+   * in the background and stored before `sessionEnded` publishes the end of the session.
+   */
+  recordTerminal(session: LiveSession, header: TerminalHeader): TerminalRecorder {
+    return new TerminalRecorder(session.id, header, (chunk) =>
+      this.track(
+        session.id,
+        this.publishQuietly({ ...this.base(session), type: 'session.recording', recording: chunk }),
+      ),
     );
   }
 
