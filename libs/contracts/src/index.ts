@@ -15,6 +15,8 @@ export {
   decideRequestSchema,
   decisionSchema,
   effects,
+  NO_MATCH_RULE,
+  UNPARSEABLE_RULE,
   approvalTermsSchema,
   maskingRuleSchema,
   policyReloadedSchema,

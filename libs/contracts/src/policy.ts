@@ -61,6 +61,10 @@ export const decideRequestSchema = z
 export type DecideRequest = z.infer<typeof decideRequestSchema>;
 
 export const effects = ['allow', 'deny', 'approval'] as const;
+
+/** The rule id of a deny because no rule matched, and of a deny because the command could not be parsed. */
+export const NO_MATCH_RULE = 'default-deny';
+export const UNPARSEABLE_RULE = 'unparseable';
 export type Effect = (typeof effects)[number];
 
 export const approvalTermsSchema = z

@@ -1,4 +1,7 @@
+import { NO_MATCH_RULE, UNPARSEABLE_RULE } from '@portcullis/contracts';
 import type { ApprovalTerms, DecideRequest, Decision, Effect, MaskingRule } from '@portcullis/contracts';
+
+export { NO_MATCH_RULE, UNPARSEABLE_RULE };
 import type { PolicyRule } from './rule-schema';
 import type { PolicySet } from './policy-set';
 import { connectionMatches, principalMatches } from './selectors';
@@ -23,9 +26,6 @@ export interface UnitDecision {
 }
 
 const rank: Record<Effect, number> = { allow: 0, approval: 1, deny: 2 };
-
-export const NO_MATCH_RULE = 'default-deny';
-export const UNPARSEABLE_RULE = 'unparseable';
 
 /** Default deny; deny beats approval beats allow, per unit and across the units of one action. */
 export function evaluate(

@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { Action, Decision } from '@portcullis/contracts';
+import { NO_MATCH_RULE, type Action, type Decision } from '@portcullis/contracts';
 import { EventBus, MessagingError } from '@portcullis/messaging';
 import { classifySql, initSqlParser } from '@portcullis/sql-classifier';
 import { Counter } from 'prom-client';
@@ -22,6 +22,9 @@ export type CommandVerdict =
       ruleIds: string[];
       approvalId?: string;
     };
+
+/** What happens to one line typed in an open interactive session. */
+export type LineScreening = { blocked: false } | { blocked: true; message: string };
 
 const decisionsTotal = new Counter({
   name: 'portcullis_broker_decisions_total',
@@ -88,6 +91,32 @@ export class CommandPipeline implements OnModuleInit {
       if (key !== undefined) this.cache.set(key, decision);
     }
     return this.count(session, cached, await this.act(session, action, command, decision));
+  }
+
+  /**
+   * A line typed in an interactive session policy already let open (an SSH shell, `kubectl exec -it`).
+   * The session itself was allowed or approved, so allow and approval rules, and the default deny, do not
+   * stop a line; a line an explicit deny rule matches or the parser cannot read is blocked, and so is
+   * every line while policy or the audit stream cannot answer. Each screening is an audited decision.
+   */
+  async screen(session: LiveSession, line: string): Promise<LineScreening> {
+    const action: Action = { kind: 'exec', command: line, mode: 'exec' };
+    const outcome = await this.gate.decide(session.principal, session.connection.ref.name, action);
+    if (outcome.outcome === 'deny' && outcome.code !== 'denied') {
+      await this.audit.refused(session, line, outcome.detail);
+      return { blocked: true, message: `cannot check the line: ${outcome.detail}` };
+    }
+    const d = outcome.decision;
+    const blocked = d.effect === 'deny' && d.ruleIds.some((r) => r !== NO_MATCH_RULE);
+    const recorded: Decision = blocked
+      ? d
+      : { ...d, effect: 'allow', reason: `typed in an open interactive session, no deny rule matches (${d.reason})` };
+    try {
+      await this.audit.decided(session, action, line, recorded);
+    } catch {
+      return { blocked: true, message: 'the audit trail is unavailable, so nothing is forwarded' };
+    }
+    return blocked ? { blocked: true, message: `denied by ${d.ruleIds.join(', ')}: ${d.reason}` } : { blocked: false };
   }
 
   /**
