@@ -9,6 +9,18 @@ export const httpTargetSchema = z
       .string()
       .url()
       .refine((u) => ['http:', 'https:'].includes(new URL(u).protocol), 'must be http(s)'),
+    /**
+     * Host names routed to this connection: a request to the broker's HTTP port whose Host is one of them
+     * is proxied whole, without the `/http/<connection>` prefix (point a DNS name at the broker).
+     */
+    routeHosts: z
+      .array(
+        z
+          .string()
+          .toLowerCase()
+          .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'must be a host name'),
+      )
+      .default([]),
     /** Largest JSON response the broker buffers to mask; larger ones are refused when masking applies. */
     maxMaskedBodyBytes: z
       .number()
