@@ -7,6 +7,7 @@ import { MaskerCache } from '../pipeline/masker-cache';
 import { openUpstream, UpstreamError } from '../postgres/pg-upstream';
 import { PostgresFrontEnd } from '../postgres/postgres-front-end.service';
 import { CallSession } from '../sessions/call-session';
+import { toolRefusal, type ToolRefusal } from './tool-result';
 import { runUpstreamQuery } from './upstream-query';
 
 const MAX_ROWS = 1000;
@@ -20,8 +21,8 @@ export type SqlToolResult =
       masked: number;
       truncated: boolean;
     }
-  | { status: 'pending'; approvalId?: string; message: string }
-  | { status: 'refused' | 'error'; message: string; ruleIds?: string[] };
+  | ToolRefusal
+  | { status: 'error'; message: string };
 
 /**
  * `sql_query` for MCP clients: the same decision, approval, masking and audit path as a psql session
@@ -44,18 +45,9 @@ export class McpSql {
       return { status: 'error', message: `no database connection named "${connectionName}"` };
     const session = new CallSession(principal, connection, 'mcp');
     const connect = await this.pipeline.authorize(session, { kind: 'connect' }, `connect ${connectionName}`);
-    if (connect.verdict !== 'forward')
-      return { status: 'refused', message: `portcullis: ${connect.message}`, ruleIds: connect.ruleIds };
+    if (connect.verdict !== 'forward') return toolRefusal(connect);
     const v = await this.pipeline.authorize(session, { kind: 'sql', sql }, sql);
-    if (v.verdict !== 'forward') {
-      if (v.code === 'approval_pending')
-        return {
-          status: 'pending',
-          message: `portcullis: ${v.message}`,
-          ...(v.approvalId ? { approvalId: v.approvalId } : {}),
-        };
-      return { status: 'refused', message: `portcullis: ${v.message}`, ruleIds: v.ruleIds };
-    }
+    if (v.verdict !== 'forward') return toolRefusal(v);
     const started = process.hrtime.bigint();
     const { target, credentials } = this.postgres.targetOf(connection);
     try {

@@ -4,12 +4,14 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { AccessGate } from '../access/access-gate.service';
 import type { ConnectionRegistry } from '../connections/connection-registry.service';
+import type { McpHttpRequests } from './mcp-http-request.service';
 import type { McpSql } from './mcp-sql.service';
 
 export interface McpToolDeps {
   gate: AccessGate;
   connections: ConnectionRegistry;
   sql: McpSql;
+  http: McpHttpRequests;
   messaging: MessagingClient;
   connectionNames: string[];
 }
@@ -74,6 +76,30 @@ export async function buildMcpServer(principal: Principal, deps: McpToolDeps): P
       { connection: z.string().describe('connection name from list_connections'), sql: z.string().max(1024 * 1024) },
       async ({ connection, sql }) => {
         const result = await deps.sql.query(principal, connection, sql);
+        return text(result, result.status === 'refused' || result.status === 'error');
+      },
+    );
+  }
+
+  if (allowed.some((c) => c.type === 'http')) {
+    tool(
+      server,
+      'http_request',
+      "Call an HTTP API connection. Decided by policy on the method and path; the connection's own " +
+        'credentials are added by Portcullis; JSON responses are masked; requests needing approval return ' +
+        'status "pending" with an approval id to wait for.',
+      {
+        connection: z.string().describe('connection name from list_connections'),
+        method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
+        path: z.string().max(8192).describe('path and query on the API, e.g. /v1/orders?limit=10'),
+        body: z
+          .string()
+          .max(1024 * 1024)
+          .optional(),
+        headers: z.record(z.string().max(8192)).optional().describe('extra request headers, e.g. content-type'),
+      },
+      async ({ connection, method, path, body, headers }) => {
+        const result = await deps.http.request(principal, connection, method, path, body, headers ?? {});
         return text(result, result.status === 'refused' || result.status === 'error');
       },
     );

@@ -7,6 +7,7 @@ import { LOADED_CONFIG } from '@portcullis/runtime';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { AccessGate } from '../access/access-gate.service';
 import { ConnectionRegistry } from '../connections/connection-registry.service';
+import { McpHttpRequests } from './mcp-http-request.service';
 import { McpSql } from './mcp-sql.service';
 import { buildMcpServer } from './mcp-tools';
 
@@ -26,6 +27,7 @@ export class McpHttp {
     private readonly gate: AccessGate,
     private readonly connections: ConnectionRegistry,
     private readonly sql: McpSql,
+    private readonly http: McpHttpRequests,
     private readonly messaging: MessagingClient,
     @Inject(LOADED_CONFIG) private readonly loaded: LoadedConfig,
   ) {
@@ -61,6 +63,7 @@ export class McpHttp {
       gate: this.gate,
       connections: this.connections,
       sql: this.sql,
+      http: this.http,
       messaging: this.messaging,
       connectionNames: this.loaded.config.connections.map((c) => c.name),
     });
