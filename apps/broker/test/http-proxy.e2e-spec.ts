@@ -5,6 +5,7 @@ import { request, createServer, type Server } from 'node:http';
 import { connect as tcpConnect } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { CODE_REVIEW_BOT_OID } from '@portcullis/dev-identities';
 import { freePort, startStack, type Stack } from '@portcullis/testing';
 
 describe('broker: HTTP front end', () => {
@@ -257,5 +258,28 @@ describe('broker: HTTP front end', () => {
     expect(tooBig.status).toBe(413);
     expect(seen.some((s) => s.url === '/api/refunds/8')).toBe(false);
     expect((await get('/api/orders/1', token)).status).toBe(200);
+  });
+
+  it('reuses a verified token between requests, yet refuses the next request after a suspension', async () => {
+    const token = await stack.tokens.agent();
+    expect((await get('/api/orders/1', token)).status).toBe(200);
+    const carol = { authorization: `Bearer ${await stack.tokens.human('carol')}`, 'content-type': 'application/json' };
+    const suspend = `http://127.0.0.1:${stack.services.identity.httpPort}/v1/principals/${CODE_REVIEW_BOT_OID}/suspend`;
+    const res = await fetch(suspend, {
+      method: 'POST',
+      headers: carol,
+      body: JSON.stringify({ reason: 'incident 7' }),
+    });
+    expect(res.status).toBe(200);
+    try {
+      let status = 200;
+      for (let i = 0; i < 40 && status === 200; i++) {
+        status = (await get('/api/orders/1', token)).status;
+        if (status === 200) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(status).toBe(401);
+    } finally {
+      await fetch(suspend, { method: 'DELETE', headers: carol, body: JSON.stringify({ reason: 'resolved' }) });
+    }
   });
 });

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Action, Channel, Principal } from '@portcullis/contracts';
-import { MessagingClient, MessagingError } from '@portcullis/messaging';
+import { EventBus, MessagingClient, MessagingError } from '@portcullis/messaging';
 import { ConnectionRegistry } from '../connections/connection-registry.service';
 import type { AuthOutcome, GateOutcome } from './access-outcome';
+import { VerifiedTokens } from './verified-tokens';
 
 /**
  * The broker's questions to identity and policy, shared by every protocol front end. Any failure to get
@@ -10,16 +11,36 @@ import type { AuthOutcome, GateOutcome } from './access-outcome';
  * through because it could not ask.
  */
 @Injectable()
-export class AccessGate {
+export class AccessGate implements OnModuleInit {
+  private readonly verified = new VerifiedTokens();
+
   constructor(
     private readonly messaging: MessagingClient,
     private readonly connections: ConnectionRegistry,
+    private readonly events: EventBus,
   ) {}
 
-  async authenticate(token: string, channel: Channel): Promise<AuthOutcome> {
+  async onModuleInit(): Promise<void> {
+    await this.events.subscribe('identity.v1.principal-suspended', () => this.verified.clear());
+  }
+
+  /**
+   * Verifies a token with identity. `reuse` (request/response front ends, where one agent sends many
+   * requests with one token) accepts identity's answer of the last 30 s; a session that authenticates
+   * once at its start always asks.
+   */
+  async authenticate(token: string, channel: Channel, reuse = false): Promise<AuthOutcome> {
+    if (reuse) {
+      const known = this.verified.get(token, channel);
+      if (known) return { ok: true, principal: known };
+    }
+    const askedAt = this.verified.generation;
     try {
       const answer = await this.messaging.request('identity.v1.verify', { token, channel });
-      if (answer.ok) return { ok: true, principal: answer.principal };
+      if (answer.ok) {
+        if (reuse) this.verified.set(token, channel, answer.principal, askedAt);
+        return { ok: true, principal: answer.principal };
+      }
       return { ok: false, code: 'unauthenticated', reason: answer.reason, detail: answer.detail };
     } catch (err) {
       return { ok: false, code: 'unavailable', detail: describe(err) };

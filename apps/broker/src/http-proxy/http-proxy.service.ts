@@ -39,7 +39,7 @@ export class HttpProxy {
           'www-authenticate': 'Bearer',
         },
       );
-    const auth = await this.gate.authenticate(token, 'http');
+    const auth = await this.gate.authenticate(token, 'http', true);
     if (!auth.ok) {
       return auth.code === 'unavailable'
         ? problem(res, { status: 503, code: 'unavailable', detail: 'the identity service is unavailable' })

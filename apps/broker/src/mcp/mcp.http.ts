@@ -54,7 +54,7 @@ export class McpHttp {
     const token = bearerToken(req.headers.authorization);
     const challenge = `Bearer resource_metadata="${this.base(req)}/.well-known/oauth-protected-resource"`;
     if (!token) return this.refuse(res, 401, challenge, 'a bearer token is required');
-    const auth = await this.gate.authenticate(token, 'mcp');
+    const auth = await this.gate.authenticate(token, 'mcp', true);
     if (!auth.ok) {
       if (auth.code === 'unavailable') return this.refuse(res, 503, undefined, 'the identity service is unavailable');
       return this.refuse(res, 401, `${challenge}, error="invalid_token"`, `token refused: ${auth.reason}`);
