@@ -58,3 +58,13 @@ export const principalSuspendedSchema = z
   })
   .strict();
 export type PrincipalSuspended = z.infer<typeof principalSuspendedSchema>;
+
+/**
+ * Which of these principals are suspended now. A broker asks after it was cut off from NATS, because a
+ * suspension announced while it was away never reached it.
+ */
+const principalRefSchema = z.object({ principalId: z.string().min(1), tenant: z.string().nullable() }).strict();
+export const checkSuspensionsRequestSchema = z.object({ principals: z.array(principalRefSchema).max(10000) }).strict();
+export type CheckSuspensionsRequest = z.infer<typeof checkSuspensionsRequestSchema>;
+export const checkSuspensionsResponseSchema = z.object({ suspended: z.array(principalRefSchema) }).strict();
+export type CheckSuspensionsResponse = z.infer<typeof checkSuspensionsResponseSchema>;

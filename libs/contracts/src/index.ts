@@ -7,7 +7,14 @@ export {
   tokenRejectReasons,
   MAX_TOKEN_BYTES,
 } from './identity';
-export type { VerifyRequest, VerifyResponse, PrincipalSuspended, TokenRejectReason } from './identity';
+export type {
+  CheckSuspensionsRequest,
+  CheckSuspensionsResponse,
+  VerifyRequest,
+  VerifyResponse,
+  PrincipalSuspended,
+  TokenRejectReason,
+} from './identity';
 export {
   actionSchema,
   connectionRefSchema,

@@ -1,5 +1,11 @@
 import type { z } from 'zod';
-import { verifyRequestSchema, verifyResponseSchema, principalSuspendedSchema } from './identity';
+import {
+  checkSuspensionsRequestSchema,
+  checkSuspensionsResponseSchema,
+  verifyRequestSchema,
+  verifyResponseSchema,
+  principalSuspendedSchema,
+} from './identity';
 import {
   approvalDecidedSchema,
   approvalRequestSchema,
@@ -17,6 +23,16 @@ import { decideRequestSchema, decisionSchema, policyReloadedSchema } from './pol
  */
 export const requestContracts = {
   'identity.v1.verify': { request: verifyRequestSchema, response: verifyResponseSchema, service: 'identity' },
+  'identity.v1.check-suspensions': {
+    request: checkSuspensionsRequestSchema,
+    response: checkSuspensionsResponseSchema,
+    service: 'identity',
+  },
+  'identity.v1.check-suspensions': {
+    request: checkSuspensionsRequestSchema,
+    response: checkSuspensionsResponseSchema,
+    service: 'identity',
+  },
   'policy.v1.decide': { request: decideRequestSchema, response: decisionSchema, service: 'policy' },
   'approval.v1.request': { request: approvalRequestSchema, response: approvalTicketSchema, service: 'approval' },
   'approval.v1.consume-grant': { request: consumeGrantSchema, response: grantVerdictSchema, service: 'approval' },

@@ -56,6 +56,18 @@ export class EventBus implements OnModuleDestroy {
     await nc.flush();
   }
 
+  /**
+   * Calls listener each time the connection to NATS is re-established. Events are delivered at most once:
+   * whatever was published while this process was cut off is gone, and a subscriber that must not miss one
+   * (a suspension) has to ask for the current state here.
+   */
+  async onReconnect(listener: () => void): Promise<void> {
+    const nc = await this.connection();
+    void (async () => {
+      for await (const s of nc.status()) if (s.type === 'reconnect') listener();
+    })().catch((e: Error) => this.logger.error(`connection status stream ended: ${e.message}`));
+  }
+
   onModuleDestroy(): void {
     for (const s of this.subscriptions) s.unsubscribe();
   }

@@ -1,7 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Action, Channel, Principal } from '@portcullis/contracts';
-import { EventBus, MessagingClient, MessagingError } from '@portcullis/messaging';
+import { MessagingClient, MessagingError } from '@portcullis/messaging';
 import { ConnectionRegistry } from '../connections/connection-registry.service';
+import { SessionRegistry } from '../sessions/session-registry.service';
 import type { AuthOutcome, GateOutcome } from './access-outcome';
 import { VerifiedTokens } from './verified-tokens';
 
@@ -17,11 +18,11 @@ export class AccessGate implements OnModuleInit {
   constructor(
     private readonly messaging: MessagingClient,
     private readonly connections: ConnectionRegistry,
-    private readonly events: EventBus,
+    private readonly sessions: SessionRegistry,
   ) {}
 
-  async onModuleInit(): Promise<void> {
-    await this.events.subscribe('identity.v1.principal-suspended', () => this.verified.clear());
+  onModuleInit(): void {
+    this.sessions.onRevocation(() => this.verified.clear());
   }
 
   /**

@@ -55,7 +55,7 @@ export class CommandPipeline implements OnModuleInit {
     await this.events.subscribe('policy.v1.reloaded', (e) => {
       if (e.accepted) this.cache.policyChanged(e.policyVersion);
     });
-    this.sessions.onSuspended(() => this.cache.clear());
+    this.sessions.onRevocation(() => this.cache.clear());
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { PrincipalSuspended } from '@portcullis/contracts';
-import { EventBus } from '@portcullis/messaging';
+import { EventBus, MessagingClient } from '@portcullis/messaging';
 import { Gauge } from 'prom-client';
 import { metricsRegistry } from '@portcullis/telemetry';
 import type { LiveSession } from './session';
@@ -20,12 +20,16 @@ const liveSessions = new Gauge({
 export class SessionRegistry implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(SessionRegistry.name);
   private readonly sessions = new Map<string, { session: LiveSession; expiry: NodeJS.Timeout }>();
-  private readonly suspensionListeners: Array<(e: PrincipalSuspended) => void> = [];
+  private readonly revocationListeners: Array<() => void> = [];
 
-  constructor(private readonly events: EventBus) {}
+  constructor(
+    private readonly events: EventBus,
+    private readonly messaging: MessagingClient,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     await this.events.subscribe('identity.v1.principal-suspended', (e) => this.onSuspension(e));
+    await this.events.onReconnect(() => void this.reconcile());
   }
 
   /** Tracks a session until the returned function is called (when the session ends by itself). */
@@ -47,17 +51,51 @@ export class SessionRegistry implements OnModuleInit, OnApplicationShutdown {
     };
   }
 
-  /** Other parts of the broker (the decision cache) also react to suspensions. */
-  onSuspended(listener: (e: PrincipalSuspended) => void): void {
-    this.suspensionListeners.push(listener);
+  /**
+   * Caches of what identity or policy said (verified tokens, decisions) register here, and are dropped on
+   * every suspension and whenever this broker may have missed one.
+   */
+  onRevocation(listener: () => void): void {
+    this.revocationListeners.push(listener);
   }
 
   get size(): number {
     return this.sessions.size;
   }
 
+  /**
+   * Back on NATS after an outage: a suspension announced meanwhile never arrived. Drop the caches and ask
+   * identity about every principal with a live session, retrying until it answers.
+   */
+  private async reconcile(attempt = 0): Promise<void> {
+    for (const l of this.revocationListeners) l();
+    const principals = new Map<string, { principalId: string; tenant: string | null }>();
+    for (const { session } of this.sessions.values()) {
+      const p = session.principal;
+      principals.set(`${p.tenant ?? ''}/${p.id}`, { principalId: p.id, tenant: p.tenant });
+    }
+    if (principals.size === 0) return;
+    try {
+      const { suspended } = await this.messaging.request('identity.v1.check-suspensions', {
+        principals: [...principals.values()].slice(0, 10000),
+      });
+      const at = new Date().toISOString();
+      for (const s of suspended)
+        this.onSuspension({
+          ...s,
+          suspended: true,
+          reason: 'suspended while this gateway was cut off',
+          by: 'identity',
+          at,
+        });
+    } catch (err) {
+      this.logger.warn(`cannot check suspensions after reconnecting (${(err as Error).message}); retrying`);
+      setTimeout(() => void this.reconcile(attempt + 1), Math.min(500 * 2 ** attempt, 10_000)).unref();
+    }
+  }
+
   private onSuspension(e: PrincipalSuspended): void {
-    for (const l of this.suspensionListeners) l(e);
+    for (const l of this.revocationListeners) l();
     if (!e.suspended) return;
     for (const { session } of this.sessions.values()) {
       const p = session.principal;
