@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Action, Decision } from '@portcullis/contracts';
 import { AuditPublisher, type AuditDraft } from '@portcullis/messaging';
@@ -5,6 +6,8 @@ import { TerminalRecorder, type TerminalHeader } from '../recording/terminal-rec
 import type { LiveSession } from '../sessions/session';
 
 const MAX_COMMAND_CHARS = 64 * 1024;
+/** How long an event after a decision is retried; below the audit stream's duplicate window. */
+const RETRY_FOR_MS = 60_000;
 
 export interface ExecutionRecord {
   command: string;
@@ -53,15 +56,19 @@ export class CommandAudit {
   }
 
   /** A refusal that never reached policy (policy or identity unreachable, unknown connection). */
-  async refused(session: LiveSession, command: string, reason: string): Promise<void> {
-    await this.publishQuietly({
-      ...this.base(session),
-      type: 'command.decided',
-      command: command.slice(0, MAX_COMMAND_CHARS),
-      decision: 'deny',
-      ruleIds: [],
-      reason,
-    });
+  refused(session: LiveSession, command: string, reason: string): void {
+    // Not awaited: the refusal reaches the agent at once, while the record is retried in the background.
+    this.track(
+      session.id,
+      this.publishQuietly({
+        ...this.base(session),
+        type: 'command.decided',
+        command: command.slice(0, MAX_COMMAND_CHARS),
+        decision: 'deny',
+        ruleIds: [],
+        reason,
+      }),
+    );
   }
 
   executed(session: LiveSession, r: ExecutionRecord): void {
@@ -117,13 +124,28 @@ export class CommandAudit {
     };
   }
 
+  /**
+   * Events that follow a decision (outcomes, session ends, recordings) do not hold the session up, but
+   * must not be lost to a short NATS or JetStream outage either: they are retried with the same event id
+   * (JetStream drops the duplicate if an earlier attempt did land) for a minute, inside the stream's
+   * two-minute duplicate window, and only then logged as lost.
+   */
   private async publishQuietly(draft: AuditDraft): Promise<void> {
-    try {
-      await this.audit.publish(draft);
-    } catch (err) {
-      this.logger.error(
-        `audit event ${draft.type} for session ${draft.sessionId} not stored: ${(err as Error).message}`,
-      );
+    const event: AuditDraft = { ...draft, id: draft.id ?? randomUUID(), time: draft.time ?? new Date().toISOString() };
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.audit.publish(event);
+        return;
+      } catch (err) {
+        if (Date.now() - started > RETRY_FOR_MS) {
+          this.logger.error(
+            `audit event ${event.type} for session ${event.sessionId} not stored: ${(err as Error).message}`,
+          );
+          return;
+        }
+        await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 5000)));
+      }
     }
   }
 

@@ -7,8 +7,16 @@ import { LRUCache } from 'lru-cache';
  * decisions the policy marked cacheable (plain allows that do not depend on literal values) are kept.
  * Keyed by everything a decision depends on: principal (with its groups and roles, which a new token may
  * change), connection, action kind and exact command text. Dropped whole on a policy reload or a
- * suspension; an answer computed under an older policy version is never stored after a reload.
+ * suspension, and each entry expires after DECISION_TTL_MS; an answer computed under an older policy
+ * version is never stored after a reload.
  */
+/**
+ * How long a cached decision is used without asking policy again. Short, so that a policy service that is
+ * down (or cut off) stops every command within about the same time as an uncached one, yet a hot
+ * statement still costs one policy hop per interval rather than one per execution.
+ */
+export const DECISION_TTL_MS = 2000;
+
 // Principals are objects held by their session: their part of the key is computed once per principal.
 const principalKeys = new WeakMap<Principal, string>();
 
@@ -17,7 +25,7 @@ export class DecisionCache {
   private currentVersion: string | undefined;
 
   constructor(max = 20000) {
-    this.entries = new LRUCache({ max });
+    this.entries = new LRUCache({ max, ttl: DECISION_TTL_MS });
   }
 
   static key(principal: Principal, connection: string, kind: string, text: string): string {
