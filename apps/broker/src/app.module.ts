@@ -4,6 +4,7 @@ import { platformImports } from '@portcullis/runtime';
 import { AccessModule } from './access/access.module';
 import { ConnectionsModule } from './connections/connections.module';
 import { HttpProxyModule } from './http-proxy/http-proxy.module';
+import { K8sModule } from './k8s/k8s.module';
 import { McpModule } from './mcp/mcp.module';
 import { PostgresModule } from './postgres/postgres.module';
 import { SessionsModule } from './sessions/sessions.module';
@@ -21,6 +22,7 @@ export class AppModule {
         PostgresModule,
         McpModule,
         HttpProxyModule,
+        K8sModule,
       ],
     };
   }
