@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AccessGate } from '../access/access-gate.service';
 import type { ConnectionRegistry } from '../connections/connection-registry.service';
 import type { McpHttpRequests } from './mcp-http-request.service';
+import type { McpK8s } from './mcp-k8s.service';
 import type { McpSql } from './mcp-sql.service';
 
 export interface McpToolDeps {
@@ -12,6 +13,9 @@ export interface McpToolDeps {
   connections: ConnectionRegistry;
   sql: McpSql;
   http: McpHttpRequests;
+  k8s: McpK8s;
+  /** The agent's own token, for the tools that go through the broker's native listeners with it. */
+  token: string;
   messaging: MessagingClient;
   connectionNames: string[];
 }
@@ -105,6 +109,8 @@ export async function buildMcpServer(principal: Principal, deps: McpToolDeps): P
     );
   }
 
+  if (allowed.some((c) => c.type === 'k8s')) registerK8sTools(server, deps);
+
   const status = async (approvalId: string) => {
     try {
       return await deps.messaging.request('approval.v1.status', { approvalId });
@@ -134,4 +140,57 @@ export async function buildMcpServer(principal: Principal, deps: McpToolDeps): P
     },
   );
   return server;
+}
+
+const failed = (r: { status: string }) => r.status === 'refused' || r.status === 'error';
+
+/** Kubernetes tools: the same listener kubectl uses, so the same decisions on verb, resource and argv. */
+function registerK8sTools(server: McpServer, deps: McpToolDeps): void {
+  tool(
+    server,
+    'k8s_request',
+    'Call the Kubernetes API of a cluster connection (e.g. GET /api/v1/namespaces/default/pods). Decided by ' +
+      'policy on verb, resource, namespace and name; output is masked; approval-required calls return "pending".',
+    {
+      connection: z.string().describe('connection name from list_connections'),
+      method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
+      path: z.string().max(8192).describe('API path and query, e.g. /api/v1/namespaces/default/pods?limit=10'),
+      body: z
+        .string()
+        .max(1024 * 1024)
+        .optional()
+        .describe('JSON body for POST/PUT, merge patch for PATCH'),
+    },
+    async ({ connection, method, path, body }) => {
+      const r = await deps.k8s.request(deps.token, connection, method, path, body);
+      return text(r, failed(r));
+    },
+  );
+  tool(
+    server,
+    'kubectl_exec',
+    'Run a command in a pod (like kubectl exec, without a TTY). Decided by policy on the whole argv as a ' +
+      'shell command line; stdout/stderr are masked and recorded; approval-required commands return "pending".',
+    {
+      connection: z.string().describe('connection name from list_connections'),
+      namespace: z.string().min(1).max(253).default('default'),
+      pod: z.string().min(1).max(253),
+      container: z.string().min(1).max(253).optional(),
+      command: z
+        .array(z.string().max(64 * 1024))
+        .min(1)
+        .max(1000)
+        .describe('argv, e.g. ["ls", "-l", "/app"]'),
+      timeout_seconds: z.number().int().min(1).max(300).default(60),
+    },
+    async ({ connection, namespace, pod, container, command, timeout_seconds }) => {
+      const r = await deps.k8s.exec(
+        deps.token,
+        connection,
+        { namespace, pod, command, ...(container ? { container } : {}) },
+        timeout_seconds * 1000,
+      );
+      return text(r, failed(r));
+    },
+  );
 }

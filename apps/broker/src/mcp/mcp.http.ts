@@ -8,6 +8,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { AccessGate } from '../access/access-gate.service';
 import { ConnectionRegistry } from '../connections/connection-registry.service';
 import { McpHttpRequests } from './mcp-http-request.service';
+import { McpK8s } from './mcp-k8s.service';
 import { McpSql } from './mcp-sql.service';
 import { buildMcpServer } from './mcp-tools';
 
@@ -28,6 +29,7 @@ export class McpHttp {
     private readonly connections: ConnectionRegistry,
     private readonly sql: McpSql,
     private readonly http: McpHttpRequests,
+    private readonly k8s: McpK8s,
     private readonly messaging: MessagingClient,
     @Inject(LOADED_CONFIG) private readonly loaded: LoadedConfig,
   ) {
@@ -64,6 +66,8 @@ export class McpHttp {
       connections: this.connections,
       sql: this.sql,
       http: this.http,
+      k8s: this.k8s,
+      token,
       messaging: this.messaging,
       connectionNames: this.loaded.config.connections.map((c) => c.name),
     });
