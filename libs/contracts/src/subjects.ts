@@ -28,11 +28,6 @@ export const requestContracts = {
     response: checkSuspensionsResponseSchema,
     service: 'identity',
   },
-  'identity.v1.check-suspensions': {
-    request: checkSuspensionsRequestSchema,
-    response: checkSuspensionsResponseSchema,
-    service: 'identity',
-  },
   'policy.v1.decide': { request: decideRequestSchema, response: decisionSchema, service: 'policy' },
   'approval.v1.request': { request: approvalRequestSchema, response: approvalTicketSchema, service: 'approval' },
   'approval.v1.consume-grant': { request: consumeGrantSchema, response: grantVerdictSchema, service: 'approval' },
