@@ -6,7 +6,7 @@ import { connect as tcpConnect } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CODE_REVIEW_BOT_OID } from '@portcullis/dev-identities';
-import { freePort, startStack, type Stack } from '@portcullis/testing';
+import { approverOf, freePort, startStack, type Stack } from '@portcullis/testing';
 
 describe('broker: HTTP front end', () => {
   let stack: Stack;
@@ -170,29 +170,15 @@ describe('broker: HTTP front end', () => {
 
   it('holds a request that needs approval until an approver decides, then forwards exactly that request', async () => {
     const token = await stack.tokens.agent();
-    const approvals = `http://127.0.0.1:${stack.services.approval.httpPort}/v1/approvals`;
-    const human = { authorization: `Bearer ${await stack.tokens.human('alice')}`, 'content-type': 'application/json' };
+    const approver = approverOf(stack);
     const held = fetch(`http://127.0.0.1:${stack.services.broker.httpPort}/http/billing/api/refunds/7`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: '{"amount":5}',
     });
-    let approval: { id: string; command: string } | undefined;
-    for (let i = 0; i < 100 && !approval; i++) {
-      const inbox = (await (await fetch(`${approvals}?status=pending`, { headers: human })).json()) as Array<{
-        id: string;
-        command: string;
-      }>;
-      approval = inbox.find((a) => a.command === 'POST /api/refunds/7');
-      if (!approval) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(approval).toBeDefined();
+    const approval = await approver.pending('POST /api/refunds/7');
     expect(seen.some((s) => s.url === '/api/refunds/7')).toBe(false);
-    const decided = await fetch(`${approvals}/${approval!.id}/decision`, {
-      method: 'POST',
-      headers: human,
-      body: JSON.stringify({ decision: 'approve' }),
-    });
+    const decided = await approver.decide(approval.id, 'approve');
     expect(decided.status).toBe(200);
     const res = await held;
     expect(res.status).toBe(201);

@@ -5,15 +5,10 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { CODE_REVIEW_BOT_OID } from '@portcullis/dev-identities';
-import { startStack, type Stack } from '@portcullis/testing';
+import { approverOf, startStack, type Stack } from '@portcullis/testing';
 import WebSocket from 'ws';
 import { startK8sStandin, type K8sStandin } from './support/k8s-standin/k8s-standin';
 import { brokerRequest, kubectlFor, storedEvents, type Kubectl } from './support/kubectl';
-
-interface Approval {
-  id: string;
-  command: string;
-}
 
 describe('broker: Kubernetes streams', () => {
   let stack: Stack;
@@ -79,23 +74,6 @@ describe('broker: Kubernetes streams', () => {
     await cluster?.stop();
   });
 
-  const approvals = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`http://127.0.0.1:${stack.services.approval.httpPort}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${await stack.tokens.human('alice')}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return (await res.json()) as unknown;
-  };
-  const pendingFor = async (fragment: string): Promise<Approval> => {
-    for (let i = 0; i < 100; i++) {
-      const inbox = (await approvals('GET', '/v1/approvals?status=pending')) as Approval[];
-      const found = inbox.find((a) => a.command.includes(fragment));
-      if (found) return found;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`no pending approval for ${fragment}`);
-  };
   /** An exec WebSocket opened the way kubectl opens it, for what kubectl cannot type. */
   const execSocket = async (query: string, protocol = 'v5.channel.k8s.io', sub = 'exec') => {
     const ws = new WebSocket(
@@ -125,16 +103,18 @@ describe('broker: Kubernetes streams', () => {
 
   it('holds an exec until an approver approves it, then runs it', async () => {
     const run = kubectl.run(['exec', 'web', '--', 'date', '+%Y']);
-    const approval = await pendingFor('command=date');
-    await approvals('POST', `/v1/approvals/${approval.id}/decision`, { decision: 'approve' });
+    const approver = approverOf(stack);
+    const approval = await approver.pending((c) => c.includes('command=date'));
+    await approver.decide(approval.id, 'approve');
     expect(await run).toMatchObject({ code: 0, stdout: expect.stringMatching(/^\d{4}\n$/) });
   });
 
   it('refuses a held exec the approver denies, naming the approval, and runs nothing', async () => {
     const before = cluster.execs.length;
     const run = kubectl.run(['exec', 'web', '--', 'date', '+%m']);
-    const approval = await pendingFor('command=%2B%25m');
-    await approvals('POST', `/v1/approvals/${approval.id}/decision`, { decision: 'deny' });
+    const approver = approverOf(stack);
+    const approval = await approver.pending((c) => c.includes('command=%2B%25m'));
+    await approver.decide(approval.id, 'deny');
     const r = await run;
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain(`approval ${approval.id} was denied`);

@@ -1,36 +1,16 @@
 // Risky statements wait for a human: hold mode keeps the statement until an approver decides; async mode
 // refuses at once with the approval id and lets the same statement through once approved (once).
-import { startStack, type Stack } from '@portcullis/testing';
+import { approverOf, startStack, type Stack } from '@portcullis/testing';
 import { brokerClient, createTargetDatabase, targetConnection } from './postgres-support';
-
-interface Approval {
-  id: string;
-  status: string;
-  command: string;
-}
 
 describe('broker: approvals on the Postgres path', () => {
   let stack: Stack;
   let target: Awaited<ReturnType<typeof createTargetDatabase>>;
   let token: string;
 
-  const api = async (method: string, path: string, who: 'alice' | 'bob', body?: unknown) => {
-    const res = await fetch(`http://127.0.0.1:${stack.services.approval.httpPort}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${await stack.tokens.human(who)}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as unknown };
-  };
-  const pendingFor = async (text: string): Promise<Approval> => {
-    for (let i = 0; i < 100; i++) {
-      const inbox = (await api('GET', '/v1/approvals?status=pending', 'alice')).body as Approval[];
-      const found = inbox.find((a) => a.command === text);
-      if (found) return found;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`no pending approval for ${text}`);
-  };
+  const api = (method: string, path: string, who: 'alice' | 'bob', body?: unknown) =>
+    approverOf(stack, who).call(method, path, body);
+  const pendingFor = (text: string) => approverOf(stack).pending(text);
 
   beforeAll(async () => {
     target = await createTargetDatabase('pgapproval');

@@ -16,6 +16,8 @@ export interface ServiceProcess {
   stop(): Promise<number | null>;
   signal(sig: NodeJS.Signals): void;
   exited(): Promise<number | null>;
+  /** The process has not exited (nor been killed). */
+  alive(): boolean;
 }
 
 /**
@@ -50,6 +52,7 @@ export function spawnService(
     child,
     output: () => out,
     exited: () => exit,
+    alive: () => child.exitCode === null && child.signalCode === null,
     signal: (sig) => {
       if (child.exitCode === null) child.kill(sig);
     },
