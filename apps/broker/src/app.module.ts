@@ -8,6 +8,7 @@ import { K8sModule } from './k8s/k8s.module';
 import { McpModule } from './mcp/mcp.module';
 import { PostgresModule } from './postgres/postgres.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { SshModule } from './ssh/ssh.module';
 
 @Module({})
 export class AppModule {
@@ -23,6 +24,7 @@ export class AppModule {
         McpModule,
         HttpProxyModule,
         K8sModule,
+        SshModule,
       ],
     };
   }

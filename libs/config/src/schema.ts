@@ -96,6 +96,19 @@ const brokerSchema = z
       .default(16 * 1024 * 1024),
     decisionCacheSize: z.number().int().min(0).max(1_000_000).default(20000),
     hashKey: secretRefSchema.optional().describe('HMAC key for the hash masking strategy'),
+    ssh: z
+      .object({
+        hostKey: secretRefSchema
+          .optional()
+          .describe('the SSH listener host key (OpenSSH or PEM private key); replicas behind one address share it'),
+        hostKeyPath: z
+          .string()
+          .min(1)
+          .default('.portcullis/ssh_host_ed25519_key')
+          .describe('without hostKey: an ed25519 key generated once here (0600) and reused across restarts'),
+      })
+      .strict()
+      .default({}),
   })
   .strict()
   .default({});

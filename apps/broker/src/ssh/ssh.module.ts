@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { PipelineModule } from '../pipeline/pipeline.module';
+import { SshFrontEnd } from './ssh-front-end.service';
+
+@Module({ imports: [PipelineModule], providers: [SshFrontEnd] })
+export class SshModule {}
