@@ -125,6 +125,23 @@ describe('deploy/k8s (kustomize base)', () => {
     }
   });
 
+  it('scales the broker with a HorizontalPodAutoscaler of at least two replicas, guarded by its budget', () => {
+    const hpa = find('HorizontalPodAutoscaler', 'portcullis-broker') as unknown as {
+      spec: { scaleTargetRef: { kind: string; name: string }; minReplicas: number; maxReplicas: number };
+    };
+    expect(hpa.spec.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: 'portcullis-broker' });
+    expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
+    expect(hpa.spec.maxReplicas).toBeGreaterThan(hpa.spec.minReplicas);
+    const pdb = find('PodDisruptionBudget', 'portcullis-broker') as unknown as { spec: { minAvailable: number } };
+    expect(pdb.spec.minAvailable).toBeLessThan(hpa.spec.minReplicas);
+    // The autoscaler owns the count: a replicas field in the Deployment would be reset on every apply.
+    expect((find('Deployment', 'portcullis-broker')!.spec as { replicas?: number }).replicas).toBeUndefined();
+    for (const name of serviceNames.filter((n) => n !== 'broker'))
+      expect((find('Deployment', `portcullis-${name}`)!.spec as { replicas?: number }).replicas).toBeGreaterThanOrEqual(
+        2,
+      );
+  });
+
   it('ships a valid config and only variables the code reads', () => {
     const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('portcullis-config'));
     parseConfig(cm!.data!['portcullis.yaml'], 'configmap', {});
