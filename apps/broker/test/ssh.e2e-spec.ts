@@ -3,6 +3,8 @@
 // asciicast recording, approvals, and the broker's host key kept across restarts.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
   approverOf,
   readAuditStream,
@@ -144,7 +146,7 @@ describe('broker: SSH front end', () => {
     const id = /approval id ([0-9a-f-]{36})/.exec(first.stderr)?.[1];
     expect(id).toBeDefined();
     expect(existsSync(to)).toBe(false);
-    await approverOf(stack).decide(id, 'approve');
+    await approverOf(stack).decide(id!, 'approve');
     const again = await runSsh(stack, 'box', token, [command]);
     expect(again.code).toBe(0);
     expect(existsSync(to)).toBe(true);
@@ -204,4 +206,36 @@ describe('broker: SSH front end', () => {
     await stack.start('broker');
     expect(await fingerprint()).toBe(before);
   }, 60000);
+
+  it('offers ssh_exec over MCP, through the same listener: decided, masked, pending for approval', async () => {
+    const client = new Client({ name: 'test-agent', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${stack.services.broker.httpPort}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${await stack.tokens.agent()}` } },
+      }),
+    );
+    const exec = async (command: string) => {
+      const r = (await client.callTool({ name: 'ssh_exec', arguments: { connection: 'box', command } })) as {
+        content: Array<{ text: string }>;
+        isError?: boolean;
+      };
+      return { isError: r.isError === true, body: JSON.parse(r.content[0].text) as Record<string, unknown> };
+    };
+    try {
+      expect((await client.listTools()).tools.map((t) => t.name)).toContain('ssh_exec');
+      const printed = await exec(`printf 'card 4111 1111 1111 1111'`);
+      expect(printed).toMatchObject({ isError: false, body: { status: 'ok', exitCode: 0, stderr: '' } });
+      expect(printed.body.stdout).toMatch(/^card \S/);
+      expect(printed.body.stdout).not.toContain('4111 1111 1111 1111');
+      expect((await exec('false')).body).toMatchObject({ status: 'ok', exitCode: 1 });
+      const marker = join(sshd.dir, 'mcp-victim');
+      const denied = await exec(`touch ${marker}; sh -c 'rm -rf ${marker}'`);
+      expect(denied).toMatchObject({ isError: true, body: { status: 'refused', ruleIds: ['no-recursive-delete'] } });
+      expect(existsSync(marker)).toBe(false);
+      const pending = await exec(`cp ${marker} ${marker}.copy`);
+      expect(pending).toMatchObject({ isError: false, body: { status: 'pending', approvalId: expect.any(String) } });
+    } finally {
+      await client.close();
+    }
+  });
 });

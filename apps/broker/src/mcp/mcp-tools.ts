@@ -6,6 +6,7 @@ import type { AccessGate } from '../access/access-gate.service';
 import type { ConnectionRegistry } from '../connections/connection-registry.service';
 import type { McpHttpRequests } from './mcp-http-request.service';
 import type { McpK8s } from './mcp-k8s.service';
+import type { McpSsh } from './mcp-ssh.service';
 import type { McpSql } from './mcp-sql.service';
 
 export interface McpToolDeps {
@@ -14,6 +15,7 @@ export interface McpToolDeps {
   sql: McpSql;
   http: McpHttpRequests;
   k8s: McpK8s;
+  ssh: McpSsh;
   /** The agent's own token, for the tools that go through the broker's native listeners with it. */
   token: string;
   messaging: MessagingClient;
@@ -49,6 +51,8 @@ const text = (value: unknown, isError = false) => ({
   content: [{ type: 'text' as const, text: JSON.stringify(value, null, 2) }],
   isError,
 });
+
+const failed = (r: { status: string }) => r.status === 'refused' || r.status === 'error';
 
 /**
  * The tools one principal sees: only connections policy lets it open, and `sql_query` only when one of
@@ -110,6 +114,27 @@ export async function buildMcpServer(principal: Principal, deps: McpToolDeps): P
   }
 
   if (allowed.some((c) => c.type === 'k8s')) registerK8sTools(server, deps);
+  if (allowed.some((c) => c.type === 'ssh')) {
+    tool(
+      server,
+      'ssh_exec',
+      'Run a command on a host connection over SSH. Decided by policy on the command, shell-parsed; output is ' +
+        'masked and recorded; approval-required commands return "pending" with an approval id.',
+      {
+        connection: z.string().describe('connection name from list_connections'),
+        command: z
+          .string()
+          .min(1)
+          .max(64 * 1024)
+          .describe('shell command line, e.g. "df -h /var"'),
+        timeout_seconds: z.number().int().min(1).max(300).default(60),
+      },
+      async ({ connection, command, timeout_seconds }) => {
+        const r = await deps.ssh.exec(deps.token, connection, command, timeout_seconds * 1000);
+        return text(r, failed(r));
+      },
+    );
+  }
 
   const status = async (approvalId: string) => {
     try {
@@ -142,7 +167,6 @@ export async function buildMcpServer(principal: Principal, deps: McpToolDeps): P
   return server;
 }
 
-const failed = (r: { status: string }) => r.status === 'refused' || r.status === 'error';
 
 /** Kubernetes tools: the same listener kubectl uses, so the same decisions on verb, resource and argv. */
 function registerK8sTools(server: McpServer, deps: McpToolDeps): void {

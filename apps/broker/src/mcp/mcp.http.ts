@@ -9,6 +9,7 @@ import { AccessGate } from '../access/access-gate.service';
 import { ConnectionRegistry } from '../connections/connection-registry.service';
 import { McpHttpRequests } from './mcp-http-request.service';
 import { McpK8s } from './mcp-k8s.service';
+import { McpSsh } from './mcp-ssh.service';
 import { McpSql } from './mcp-sql.service';
 import { buildMcpServer } from './mcp-tools';
 
@@ -30,6 +31,7 @@ export class McpHttp {
     private readonly sql: McpSql,
     private readonly http: McpHttpRequests,
     private readonly k8s: McpK8s,
+    private readonly ssh: McpSsh,
     private readonly messaging: MessagingClient,
     @Inject(LOADED_CONFIG) private readonly loaded: LoadedConfig,
   ) {
@@ -67,6 +69,7 @@ export class McpHttp {
       sql: this.sql,
       http: this.http,
       k8s: this.k8s,
+      ssh: this.ssh,
       token,
       messaging: this.messaging,
       connectionNames: this.loaded.config.connections.map((c) => c.name),

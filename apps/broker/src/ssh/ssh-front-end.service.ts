@@ -44,6 +44,11 @@ export class SshFrontEnd implements OnApplicationBootstrap, OnApplicationShutdow
     this.hostKey = loadSshHostKey(loaded);
   }
 
+  /** `SHA256:…` of the listener's host key, which clients (and the broker's own MCP tools) pin. */
+  get hostKeyFingerprint(): string {
+    return this.hostKey.fingerprint;
+  }
+
   targetOf(name: string): { target: SshTarget; credentials: SshCredentials } | undefined {
     return this.targets.get(name);
   }
