@@ -15,8 +15,9 @@ const known = new Set(serviceEnvironment.map((e) => e.env));
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
-    // The test harness is not deployed; its variables are for test runs.
-    if (statSync(p).isDirectory()) return name === 'node_modules' || p.endsWith('libs/testing') ? [] : sourceFiles(p);
+    // The test harness and the apps' test suites are not deployed; their variables are for test runs.
+    if (statSync(p).isDirectory())
+      return name === 'node_modules' || name === 'test' || p.endsWith('libs/testing') ? [] : sourceFiles(p);
     return p.endsWith('.ts') && !p.endsWith('.spec.ts') ? [p] : [];
   });
 }

@@ -8,6 +8,7 @@ import { MessagingModule } from '@portcullis/messaging';
 import { ConfigModule } from '@portcullis/runtime';
 import { startStack, testEnv, type Stack } from '@portcullis/testing';
 import { readFileSync } from 'node:fs';
+import { SessionsModule } from '../src/sessions/sessions.module';
 import { AccessModule } from '../src/access/access.module';
 import { AccessGate } from '../src/access/access-gate.service';
 import { ConnectionsModule } from '../src/connections/connections.module';
@@ -43,6 +44,7 @@ describe('walking skeleton: broker → identity and policy over NATS', () => {
         ConfigModule.forRoot(loaded),
         MessagingModule.forRoot({ serviceName: 'broker', natsUrl: testEnv.natsUrl, requestTimeoutMs: TIMEOUT_MS }),
         ConnectionsModule,
+        SessionsModule,
         AccessModule,
       ],
     }).compile();
