@@ -52,7 +52,11 @@ async function main(): Promise<void> {
   const stack = await startStack({
     label: 'httpbench',
     services: ['identity', 'policy', 'audit', 'broker'],
-    env: { LOG_LEVEL: 'warn', TEST_API_TOKEN: 'bench-upstream-token', ...(process.env.BENCH_PROF ? { NODE_OPTIONS: '--cpu-prof --cpu-prof-dir=/tmp/prof' } : {}) },
+    env: {
+      LOG_LEVEL: 'warn',
+      TEST_API_TOKEN: 'bench-upstream-token',
+      ...(process.env.BENCH_PROF ? { NODE_OPTIONS: '--cpu-prof --cpu-prof-dir=/tmp/prof' } : {}),
+    },
     idpEnv: { DEV_IDP_TOKEN_LIFETIME: '3600' },
     config: {
       connections: [

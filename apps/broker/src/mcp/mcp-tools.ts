@@ -167,7 +167,6 @@ export async function buildMcpServer(principal: Principal, deps: McpToolDeps): P
   return server;
 }
 
-
 /** Kubernetes tools: the same listener kubectl uses, so the same decisions on verb, resource and argv. */
 function registerK8sTools(server: McpServer, deps: McpToolDeps): void {
   tool(
