@@ -1,6 +1,6 @@
-import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { Inject, Injectable } from '@nestjs/common';
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { normalizeHttpRequest } from '@portcullis/command-classifier';
 import type { LoadedConfig } from '@portcullis/config';
 import type { Channel, Principal } from '@portcullis/contracts';
@@ -57,9 +57,13 @@ export type Recorder = (status: number, bytes: number, masked: number, error?: s
  * masking of what comes back.
  */
 @Injectable()
-export class HttpExchange {
+export class HttpExchange implements OnApplicationShutdown {
   private readonly targets = new Map<string, HttpTarget>();
   private readonly hosts = new Map<string, string>();
+  // Upstream connections are reused across requests and agents: a new TCP (and TLS) connection per request
+  // would cost more than the request itself on a fast internal API.
+  private readonly httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 256 });
+  private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256 });
 
   constructor(
     @Inject(LOADED_CONFIG) loaded: LoadedConfig,
@@ -78,6 +82,11 @@ export class HttpExchange {
         this.hosts.set(host, c.name);
       }
     });
+  }
+
+  onApplicationShutdown(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
   }
 
   /** The connection a request's Host header routes to, when host-based routing is configured for it. */
@@ -158,9 +167,10 @@ export class HttpExchange {
     const base = a.target.url.endsWith('/') ? a.target.url : `${a.target.url}/`;
     const url = new URL(a.pathAndQuery.replace(/^\//, ''), base);
     return new Promise((resolve, reject) => {
-      const upstream = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
+      const https = url.protocol === 'https:';
+      const upstream = (https ? httpsRequest : httpRequest)(
         url,
-        { method: a.method, headers },
+        { method: a.method, headers, agent: https ? this.httpsAgent : this.httpAgent },
         resolve,
       );
       upstream.on('error', reject);
