@@ -152,15 +152,24 @@ describe('chaos: two replicas of every service under load', () => {
       await l.stop();
     }
     const restarting = stack.start('broker', 1);
-    const dropped = l.statements.filter((s) => s.broker === 1 && !s.ok && !s.code);
-    expect(dropped.length).toBeGreaterThan(0);
-    for (const s of dropped) expect(s.error).toMatch(/Connection terminated|ECONNRESET|connection/i);
-    expect(l.connectionErrors.every((e) => e.broker === 1)).toBe(true);
-    expect(l.statements.filter((s) => s.broker === 0 && s.kind === 'read' && !s.ok)).toEqual([]);
-    // Only the killed broker's last executions (answered, their record not yet acknowledged) may be missing.
-    await expectTrailComplete(l, (s) => s.broker === 1 && s.doneAt >= killedAt - 2000);
-    await restarting;
-    report(`broker: one killed, ${dropped.length} statements cut with "${dropped[0].error}"`);
+    try {
+      // A session on the killed broker ends with an error: a statement in flight fails, or, between
+      // statements, the connection itself reports the end.
+      const cut = [
+        ...l.statements.filter((s) => s.broker === 1 && !s.ok && !s.code).map((s) => s.error ?? ''),
+        ...l.sessionErrors.filter((e) => e.broker === 1).map((e) => e.error),
+      ];
+      expect(cut.length).toBeGreaterThan(0);
+      for (const error of cut) expect(error).toMatch(/Connection terminated|ECONNRESET|connection/i);
+      expect(l.sessionErrors.every((e) => e.broker === 1)).toBe(true);
+      expect(l.connectionErrors.every((e) => e.broker === 1)).toBe(true);
+      expect(l.statements.filter((s) => s.broker === 0 && s.kind === 'read' && !s.ok)).toEqual([]);
+      // Only the killed broker's last executions (answered, their record not yet acknowledged) may be missing.
+      await expectTrailComplete(l, (s) => s.broker === 1 && s.doneAt >= killedAt - 2000);
+      report(`broker: one killed, ${cut.length} sessions or statements cut with "${cut[0]}"`);
+    } finally {
+      await restarting;
+    }
   }, 120000);
 
   it('an approval decided on one approval replica releases a statement held by a broker that asked the other', async () => {

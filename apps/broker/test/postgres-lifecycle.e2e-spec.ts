@@ -7,7 +7,8 @@ import { connect } from 'nats';
 import { startStack, testEnv, type Stack } from '@portcullis/testing';
 import { brokerClient, createTargetDatabase, targetConnection, psql } from './postgres-support';
 
-const TOKEN_LIFETIME_S = 6;
+// Long enough for the other tests to finish a session under load, short enough to watch one expire.
+const TOKEN_LIFETIME_S = 15;
 
 describe('broker: Postgres session lifecycle', () => {
   let stack: Stack;

@@ -10,7 +10,10 @@ interface AuditRef {
 
 /** What the audit store holds, against what the audit stream accepted. */
 export interface AuditTrailState {
-  /** Messages the stream accepted (each a distinct event id: the stream deduplicates by msg id). */
+  /**
+   * Messages the stream ever accepted (each a distinct event id: the stream deduplicates by msg id): its
+   * last sequence number, since a long run makes the stream drop its oldest messages once stored.
+   */
   streamMessages: number;
   /** Messages not yet delivered, or delivered but not acknowledged, on the audit consumer. */
   pending: number;
@@ -30,7 +33,7 @@ export async function auditTrailState(stack: AuditRef, durable = 'audit-store'):
       'SELECT (SELECT count(*) FROM audit.events) AS stored, (SELECT count(*) FROM audit.rejected) AS rejected',
     );
     return {
-      streamMessages: stream.state.messages,
+      streamMessages: stream.state.last_seq,
       pending: consumer.num_pending + consumer.num_ack_pending,
       stored: Number(rows[0].stored),
       rejected: Number(rows[0].rejected),

@@ -37,6 +37,8 @@ export interface SqlLoadOptions {
 export class SqlLoad {
   readonly statements: LoadStatement[] = [];
   readonly connectionErrors: Array<{ client: number; broker: number; at: number; error: string }> = [];
+  /** Open sessions that ended under a client between statements (the error event of the connection). */
+  readonly sessionErrors: Array<{ client: number; broker: number; at: number; error: string }> = [];
   private readonly run = randomBytes(3).toString('hex');
   private running = false;
   private loops: Array<Promise<void>> = [];
@@ -78,7 +80,10 @@ export class SqlLoad {
         continue;
       }
       let alive = true;
-      c.on('error', () => (alive = false));
+      c.on('error', (err: Error) => {
+        alive = false;
+        this.sessionErrors.push({ client, broker, at: Date.now(), error: err.message });
+      });
       while (this.running && alive) {
         seq++;
         const forbidden = this.opts.forbiddenEvery ? seq % this.opts.forbiddenEvery === 0 : false;
