@@ -6,6 +6,7 @@ import type { ConnectionRegistry } from '../connections/connection-registry.serv
 import type { CommandPipeline, CommandVerdict } from '../pipeline/command-pipeline.service';
 import { k8sStatus, refusalStatus, type K8sStatus } from './k8s-status';
 import { K8sSession } from './k8s-session';
+import { stdinScreeningOf, type StdinScreening } from './k8s-stdin';
 import type { K8sUpstream } from './k8s-target';
 
 /** What the request is, as far as the front end needs to carry it; deciding stays with policy. */
@@ -16,6 +17,8 @@ export interface K8sRequestFacts {
   command?: string[];
   stdin: boolean;
   tty: boolean;
+  /** How stdin is screened (exec and attach): as typed at a terminal, or as a script a shell reads. */
+  screenStdin?: StdinScreening;
 }
 
 export type Admission =
@@ -91,13 +94,15 @@ export async function admit(deps: AdmissionDeps, req: IncomingMessage): Promise<
     `${normalized.method} ${pathAndQuery}`,
   );
   if (verdict.verdict !== 'forward') return { ok: false, status: refusalStatus(verdict) };
+  const facts = factsOf(normalized.method, pathAndQuery);
+  const screenStdin = await stdinScreeningOf(facts.command, facts.stdin, facts.tty);
   return {
     ok: true,
     session,
     upstream,
     method: normalized.method,
     pathAndQuery,
-    facts: factsOf(normalized.method, pathAndQuery),
+    facts: screenStdin ? { ...facts, screenStdin } : facts,
     verdict,
   };
 }

@@ -8,6 +8,8 @@ export const STDOUT = 1;
 export const STDERR = 2;
 export const ERROR = 3;
 export const RESIZE = 4;
+/** v5: the client closes one of its streams (the byte after it names which). */
+export const CLOSE = 255;
 
 /** The channel protocols the broker can read, newest first, as kubectl offers them. */
 export const CHANNEL_PROTOCOLS = [

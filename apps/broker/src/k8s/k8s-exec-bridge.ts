@@ -5,18 +5,15 @@ import type { TerminalRecorder } from '../recording/terminal-recorder';
 import type { SessionEndReason } from '../sessions/session';
 import type { Admission } from './k8s-admission';
 import type { K8sCarrierDeps } from './k8s-carrier-deps';
-import { ChannelCodec, ERROR, RESIZE, STDERR, STDIN, STDOUT } from './k8s-channels';
+import { ChannelCodec, CLOSE, ERROR, RESIZE, STDERR, STDIN, STDOUT } from './k8s-channels';
+import type { StdinFilter, StdinScreening } from './k8s-stdin';
 import { StreamLifecycle } from './k8s-stream-lifecycle';
 
 type Admitted = Extract<Admission, { ok: true }>;
 
-/** What stands between the agent's keystrokes and the container in an interactive session (the line guard). */
-export interface StdinFilter {
-  write(data: Buffer): void;
-  close(): void;
-}
 export type StdinFilterFactory = (
   a: Admitted,
+  how: StdinScreening,
   forward: (data: Buffer) => void,
   notify: (message: string) => void,
 ) => StdinFilter | undefined;
@@ -27,8 +24,9 @@ const RESERVED_CLOSE = new Set([1004, 1005, 1006, 1015]);
 /**
  * One exec or attach stream, with the WebSocket ended in the broker on both sides: every frame is read by
  * channel, so stdout and stderr are masked per the decision and recorded (asciicast v2, as the agent saw
- * them), stdin of an interactive session goes through the line guard, and the session can be ended from
- * outside (suspension, expiry) with a Status on the error channel that kubectl prints.
+ * them), stdin of an interactive session goes through the line guard (a script piped to a shell through
+ * the script guard), and the session can be ended from outside (suspension, expiry) with a Status on the
+ * error channel that kubectl prints.
  */
 export class ExecStreamBridge {
   private readonly codec: ChannelCodec;
@@ -68,15 +66,17 @@ export class ExecStreamBridge {
       title: `${f.subresource ?? 'exec'} ${f.namespace ?? ''}/${f.name ?? ''}`.slice(0, 512),
     });
     for (const ch of [STDOUT, STDERR]) this.out.set(ch, this.outputChannel(ch));
-    // Only a terminal session is typed into line by line; piped stdin (`kubectl exec -i … < file`) is data.
-    this.stdin =
-      f.tty && f.stdin
-        ? filters?.(
-            a,
-            (d) => this.toUpstream(this.codec.encode(STDIN, d)),
-            (message) => this.toClient(STDOUT, `\r\n${message}\r\n`),
-          )
-        : undefined;
+    // A terminal is typed into line by line; piped stdin is screened only when a shell reads it as its program.
+    const how = f.screenStdin;
+    this.stdin = how
+      ? filters?.(
+          a,
+          how,
+          (d) => this.toUpstream(this.codec.encode(STDIN, d)),
+          (message) =>
+            how === 'terminal' ? this.toClient(STDOUT, `\r\n${message}\r\n`) : this.toClient(STDERR, `${message}\n`),
+        )
+      : undefined;
   }
 
   start(): void {
@@ -120,6 +120,9 @@ export class ExecStreamBridge {
     if (frame.channel === STDIN) {
       this.recorder.input(frame.data.toString('utf8'));
       if (this.stdin) return this.stdin.write(frame.data);
+    } else if (frame.channel === CLOSE && frame.data[0] === STDIN && this.stdin) {
+      // v5's end of stdin must not overtake lines the guard still holds.
+      return this.stdin.end(() => this.toUpstream(data));
     } else if (frame.channel === RESIZE) {
       this.recordResize(frame.data);
     }

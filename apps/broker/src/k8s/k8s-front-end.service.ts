@@ -9,7 +9,6 @@ import { ConnectionRegistry } from '../connections/connection-registry.service';
 import { CommandAudit } from '../pipeline/command-audit.service';
 import { CommandPipeline } from '../pipeline/command-pipeline.service';
 import { MaskerCache } from '../pipeline/masker-cache';
-import { LineGuard } from '../recording/line-guard';
 import { SessionRegistry } from '../sessions/session-registry.service';
 import { TlsMaterialProvider } from '../tls/tls-material.service';
 import { admit, type AdmissionDeps } from './k8s-admission';
@@ -17,6 +16,7 @@ import type { K8sCarrierDeps } from './k8s-carrier-deps';
 import { forwardRequest } from './k8s-forward';
 import { relayRawUpgrade } from './k8s-raw-relay';
 import { k8sStatus, sendStatus, sendStatusOnSocket } from './k8s-status';
+import { stdinGuard } from './k8s-stdin';
 import { k8sUpstreamOf, type K8sUpstream } from './k8s-target';
 import { K8sWebSockets } from './k8s-websocket';
 
@@ -53,10 +53,9 @@ export class K8sFrontEnd implements OnApplicationBootstrap, OnApplicationShutdow
     });
     this.admission = { gate, pipeline, connections, upstreams: this.upstreams };
     this.carrier = { audit, maskers, registry };
-    // Each line typed into an interactive exec is screened against the deny rules before its Enter is sent.
-    this.websockets = new K8sWebSockets(
-      this.carrier,
-      (a, forward, notify) => new LineGuard((line) => pipeline.screen(a.session, line), forward, notify),
+    // Each line typed into an interactive exec (or piped to a shell) is screened against the deny rules.
+    this.websockets = new K8sWebSockets(this.carrier, (a, how, forward, notify) =>
+      stdinGuard(how, (line) => pipeline.screen(a.session, line), forward, notify),
     );
   }
 

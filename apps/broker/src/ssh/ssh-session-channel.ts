@@ -5,7 +5,7 @@ import type { CommandVerdict } from '../pipeline/command-pipeline.service';
 import { LineGuard } from '../recording/line-guard';
 import type { Abortable, SshChannelHost } from './ssh-deps';
 import type { TerminalRecorder } from '../recording/terminal-recorder';
-import { ScriptGuard } from './script-guard';
+import { ScriptGuard } from '../recording/script-guard';
 import { relayChannel, type InputGuard, type RelayResult } from './ssh-relay';
 import { openUpstreamChannel, SshUpstreamError, type TerminalRequest, type UpstreamRequest } from './ssh-upstream';
 

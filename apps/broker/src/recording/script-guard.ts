@@ -4,7 +4,8 @@ const LF = 0x0a;
 const MAX_LINE_BYTES = 64 * 1024;
 
 /**
- * Screens a shell's input when there is no terminal (`ssh host < script`, `ssh -T host`). Without a pty
+ * Screens a shell's input when there is no terminal (`ssh host < script`, `ssh -T host`,
+ * `kubectl exec -i pod -- sh < script`). Without a pty
  * nothing interprets Ctrl-C or backspace: the shell reads exactly the bytes sent, so the line-editing
  * guard's "forward keystrokes, cancel with Ctrl-C" cannot stop a line here. Instead each whole line is
  * held, screened as the shell will read it, and forwarded only if allowed; a blocked line is dropped.
