@@ -56,7 +56,8 @@ export function spawnService(
     signal: (sig) => {
       if (child.exitCode === null) child.kill(sig);
     },
-    async waitReady(timeoutMs = 20000) {
+    // Generous: on a 2-core machine a service may start beside a dozen others and a test run.
+    async waitReady(timeoutMs = 60000) {
       const until = Date.now() + timeoutMs;
       while (Date.now() < until) {
         if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode}:\n${out}`);

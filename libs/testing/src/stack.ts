@@ -163,7 +163,7 @@ async function startOn(
     const p = spawnService(name, { configPath: file.path, httpPort: ports[i], env: envOf(name, i) });
     replicas[name][i] = p;
     if (i === 0) services[name] = p;
-    await p.waitReady(30000);
+    await p.waitReady();
     return p;
   };
   const kill = async (name: string, i = 0) => {
