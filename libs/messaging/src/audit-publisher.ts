@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ClientNats } from '@nestjs/microservices';
-import { auditEventSchema, auditSubjectFor, type AuditEvent } from '@portcullis/contracts';
+import { auditSubjectFor, type AuditEvent } from '@portcullis/contracts';
 import { currentTraceId } from '@portcullis/telemetry';
 import { JSONCodec, type JetStreamClient, type NatsConnection } from 'nats';
+import { auditEventProblem, describeAuditEventProblem } from './audit-event-check';
 import { MessagingError } from './errors';
 import { subjectFor } from './namespace';
 import { MESSAGING_OPTIONS, NATS_PROXY, type MessagingOptions } from './tokens';
@@ -34,14 +35,17 @@ export class AuditPublisher {
   }
 
   async publish(draft: AuditDraft, opts: { timeoutMs?: number } = {}): Promise<AuditEvent> {
-    const event = auditEventSchema.parse({
+    const event: AuditEvent = {
       ...draft,
       id: draft.id ?? randomUUID(),
       time: draft.time ?? new Date().toISOString(),
       source: this.options.serviceName,
       traceId: draft.traceId ?? currentTraceId(),
-    });
+    };
     const subject = subjectFor(auditSubjectFor(event.type));
+    // The contract is checked here, before anything is sent, with a check cheaper than a zod parse.
+    if (auditEventProblem(event) !== undefined)
+      throw new MessagingError('bad_request', subject, `invalid audit event: ${describeAuditEventProblem(event)}`);
     try {
       const js = await this.jetstream();
       await js.publish(subject, codec.encode(event), {

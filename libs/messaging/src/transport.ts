@@ -12,6 +12,9 @@ export function natsConnectionOptions(url: string, name: string) {
     reconnectTimeWait: 250,
     waitOnFirstConnect: false,
     reconnectBufSize: 1024 * 1024,
+    // Every request (a policy decision, each audit acknowledgement) would otherwise capture a stack trace
+    // twice in case it fails; our errors name the subject, which is what a failure report needs.
+    noAsyncTraces: true,
   };
 }
 
