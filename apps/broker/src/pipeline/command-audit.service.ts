@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { context } from '@opentelemetry/api';
 import type { Action, Decision } from '@portcullis/contracts';
 import { AuditPublisher, type AuditDraft } from '@portcullis/messaging';
 import { TerminalRecorder, type TerminalHeader } from '../recording/terminal-recorder';
@@ -8,6 +9,8 @@ import type { LiveSession } from '../sessions/session';
 const MAX_COMMAND_CHARS = 64 * 1024;
 /** How long an event after a decision is retried; below the audit stream's duplicate window. */
 const RETRY_FOR_MS = 60_000;
+/** How long an outcome waits for the next decision to share its NATS write, when no decision comes. */
+const OUTCOME_WAIT_MS = 5;
 
 export interface ExecutionRecord {
   command: string;
@@ -27,11 +30,15 @@ export interface ExecutionRecord {
  * Audit events of the data path. Decisions are written ahead: `decided` resolves only when the audit
  * stream holds the event, and the caller forwards nothing until then. Outcomes (`executed`) are sent
  * without holding the session up, but a session does not report itself closed until they are stored.
+ * An outcome goes out together with the next decision (of any session), so that a busy session costs one
+ * NATS write per statement rather than two; it waits at most OUTCOME_WAIT_MS for one.
  */
 @Injectable()
-export class CommandAudit {
+export class CommandAudit implements OnApplicationShutdown {
   private readonly logger = new Logger(CommandAudit.name);
   private readonly pending = new Map<string, Set<Promise<unknown>>>();
+  private queuedOutcomes: Array<() => void> = [];
+  private outcomeTimer?: NodeJS.Timeout;
 
   constructor(private readonly audit: AuditPublisher) {}
 
@@ -42,6 +49,7 @@ export class CommandAudit {
     decision: Decision,
     approvalId?: string,
   ): Promise<void> {
+    this.sendQueuedOutcomes();
     await this.audit.publish({
       ...this.base(session),
       type: 'command.decided',
@@ -72,23 +80,21 @@ export class CommandAudit {
   }
 
   executed(session: LiveSession, r: ExecutionRecord): void {
-    this.track(
-      session.id,
-      this.publishQuietly({
-        ...this.base(session),
-        type: 'command.executed',
-        command: r.command.slice(0, MAX_COMMAND_CHARS),
-        ...(r.fingerprint ? { fingerprint: r.fingerprint } : {}),
-        outcome: r.outcome,
-        durationMs: Math.round(r.durationMs * 1000) / 1000,
-        ...(r.rows !== undefined ? { rows: r.rows } : {}),
-        ...(r.bytes !== undefined ? { bytes: r.bytes } : {}),
-        ...(r.masked ? { masked: r.masked } : {}),
-        ...(r.approvalId ? { approvalId: r.approvalId } : {}),
-        ...(r.traceId ? { traceId: r.traceId } : {}),
-        ...(r.error ? { reason: r.error.slice(0, 2000) } : {}),
-      }),
-    );
+    this.queueOutcome(session.id, {
+      ...this.base(session),
+      time: new Date().toISOString(),
+      type: 'command.executed',
+      command: r.command.slice(0, MAX_COMMAND_CHARS),
+      ...(r.fingerprint ? { fingerprint: r.fingerprint } : {}),
+      outcome: r.outcome,
+      durationMs: Math.round(r.durationMs * 1000) / 1000,
+      ...(r.rows !== undefined ? { rows: r.rows } : {}),
+      ...(r.bytes !== undefined ? { bytes: r.bytes } : {}),
+      ...(r.masked ? { masked: r.masked } : {}),
+      ...(r.approvalId ? { approvalId: r.approvalId } : {}),
+      ...(r.traceId ? { traceId: r.traceId } : {}),
+      ...(r.error ? { reason: r.error.slice(0, 2000) } : {}),
+    });
   }
 
   /**
@@ -109,9 +115,37 @@ export class CommandAudit {
   }
 
   async sessionEnded(session: LiveSession, reason: string, detail: Record<string, unknown> = {}): Promise<void> {
+    this.sendQueuedOutcomes();
     await Promise.allSettled([...(this.pending.get(session.id) ?? [])]);
     this.pending.delete(session.id);
     await this.publishQuietly({ ...this.base(session), type: 'session.ended', outcome: reason, detail });
+  }
+
+  onApplicationShutdown(): void {
+    this.sendQueuedOutcomes();
+  }
+
+  /**
+   * Tracked at once, so the end of its session waits for it; published by `sendQueuedOutcomes` in the
+   * trace context it was recorded in (not that of the decision it goes out with).
+   */
+  private queueOutcome(sessionId: string, draft: AuditDraft): void {
+    const ctx = context.active();
+    const sent = new Promise<void>((resolve) =>
+      this.queuedOutcomes.push(() => resolve(context.with(ctx, () => this.publishQuietly(draft)))),
+    );
+    this.track(sessionId, sent);
+    this.outcomeTimer ??= setTimeout(() => this.sendQueuedOutcomes(), OUTCOME_WAIT_MS);
+  }
+
+  /** Publishes the queued outcomes in one go: NATS sends what is published in the same tick as one write. */
+  private sendQueuedOutcomes(): void {
+    if (this.outcomeTimer) clearTimeout(this.outcomeTimer);
+    this.outcomeTimer = undefined;
+    if (this.queuedOutcomes.length === 0) return;
+    const send = this.queuedOutcomes;
+    this.queuedOutcomes = [];
+    for (const s of send) s();
   }
 
   private base(session: LiveSession): Pick<AuditDraft, 'principal' | 'channel' | 'connection' | 'sessionId'> {
