@@ -55,7 +55,8 @@ async function main(): Promise<void> {
     env: {
       LOG_LEVEL: 'warn',
       TEST_API_TOKEN: 'bench-upstream-token',
-      ...(process.env.BENCH_PROF ? { NODE_OPTIONS: '--cpu-prof --cpu-prof-dir=/tmp/prof' } : {}),
+      // Node 20 refuses --cpu-prof in NODE_OPTIONS; the preload profiles through the inspector instead.
+      ...(process.env.BENCH_PROF ? { NODE_OPTIONS: `--require ${join(__dirname, '../support/cpu-profile.js')}` } : {}),
     },
     idpEnv: { DEV_IDP_TOKEN_LIFETIME: '3600' },
     config: {

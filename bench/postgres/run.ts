@@ -1,5 +1,6 @@
 // Driver of bench/postgres.sh: see that script for how to run it.
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase, freePort, startStack } from '@portcullis/testing';
 import { startPgBouncer } from './pgbouncer';
@@ -65,6 +66,10 @@ async function main(): Promise<void> {
   const stack = await startStack({
     label: 'bench',
     services: ['identity', 'policy', 'audit', 'broker'],
+    // BENCH_PROF=1: a CPU profile of every service in /tmp/prof (see bench/support/cpu-profile.ts).
+    ...(process.env.BENCH_PROF
+      ? { env: { NODE_OPTIONS: `--require ${join(__dirname, '../support/cpu-profile.js')}` } }
+      : {}),
     config: {
       connections: [
         {
