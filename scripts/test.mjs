@@ -2,12 +2,20 @@
 // Extra arguments go to jest, e.g. `npm test -- libs/config`.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env }).status ?? 1;
 
 if (run(process.execPath, ['scripts/build.mjs']) !== 0) process.exit(1);
+// The suites create their own databases from this one; a fresh PostgreSQL does not have it yet.
+const require = createRequire(import.meta.url);
+const { ensureDatabase } = require('../dist/scripts/ensure-database');
+const { testEnv } = require('../dist/libs/testing/src/environment');
+await ensureDatabase(testEnv.postgresUrl).catch((err) =>
+  process.stderr.write(`cannot reach PostgreSQL at ${testEnv.postgresUrl}: ${err.message}\n`),
+);
 mkdirSync(join(root, 'tmp'), { recursive: true });
 const results = join(root, 'tmp', 'jest-results.json');
 const started = Date.now();
