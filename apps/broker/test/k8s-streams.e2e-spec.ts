@@ -140,6 +140,29 @@ describe('broker: Kubernetes streams', () => {
     s.ws.close();
   });
 
+  it('relays an allowed port-forward over SPDY byte for byte after the decision', async () => {
+    const agent = await stack.tokens.agent();
+    const got = await new Promise<string>((resolve, reject) => {
+      const s = tlsConnect({ host: '127.0.0.1', port: stack.brokerPorts.k8s, rejectUnauthorized: false }, () =>
+        s.write(
+          `POST /k8s/lab/api/v1/namespaces/default/pods/web/portforward HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
+            `Authorization: Bearer ${agent}\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n` +
+            `X-Stream-Protocol-Version: portforward.k8s.io\r\nContent-Length: 0\r\n\r\n`,
+        ),
+      );
+      let text = '';
+      s.on('data', (d: Buffer) => {
+        text += d.toString('latin1');
+        if (text.startsWith('HTTP/1.1 101') && text.includes('\r\n\r\n') && !text.includes('ping')) s.write('ping');
+        if (text.includes('ping') || text.startsWith('HTTP/1.1 4')) s.end();
+      });
+      s.on('close', () => resolve(text));
+      s.on('error', reject);
+    });
+    expect(got).toMatch(/^HTTP\/1.1 101/);
+    expect(got.endsWith('ping')).toBe(true);
+  });
+
   it('survives garbage, oversized heads and broken frames, ending only the connection that sent them', async () => {
     const port = stack.brokerPorts.k8s;
     const raw = (bytes: string | Buffer) =>

@@ -107,6 +107,21 @@ export async function admit(deps: AdmissionDeps, req: IncomingMessage): Promise<
   };
 }
 
+/**
+ * The subresource a request names (exec, attach, portforward …), read before anything is decided, so a
+ * front end can refuse a transport it cannot read without raising a decision or an approval.
+ */
+export function subresourceOf(req: IncomingMessage): string | undefined {
+  const route = routeOf(req.url ?? '');
+  if (!route) return undefined;
+  const normalized = normalizeHttpRequest(req.method ?? 'GET', route.rest);
+  if (!normalized.ok) return undefined;
+  const query = new URLSearchParams(
+    Object.entries(normalized.query).flatMap(([k, vs]) => vs.map((v): [string, string] => [k, v])),
+  ).toString();
+  return classifyK8sRequest(normalized.method, `${normalized.path}${query ? `?${query}` : ''}`).subresource;
+}
+
 function factsOf(method: string, pathAndQuery: string): K8sRequestFacts {
   const info = classifyK8sRequest(method, pathAndQuery);
   return {

@@ -11,7 +11,7 @@ import { CommandPipeline } from '../pipeline/command-pipeline.service';
 import { MaskerCache } from '../pipeline/masker-cache';
 import { SessionRegistry } from '../sessions/session-registry.service';
 import { TlsMaterialProvider } from '../tls/tls-material.service';
-import { admit, type AdmissionDeps } from './k8s-admission';
+import { admit, subresourceOf, type AdmissionDeps } from './k8s-admission';
 import type { K8sCarrierDeps } from './k8s-carrier-deps';
 import { forwardRequest } from './k8s-forward';
 import { relayRawUpgrade } from './k8s-raw-relay';
@@ -22,6 +22,8 @@ import { K8sWebSockets } from './k8s-websocket';
 
 /** Request heads larger than this are refused (431) before anything reads them. */
 const MAX_HEADER_BYTES = 32 * 1024;
+/** Subresources whose streams the broker reads (masks, records, screens): WebSocket only. */
+const STREAMS_READ = new Set(['exec', 'attach']);
 
 /**
  * The Kubernetes API listener: kubectl with `server: https://<broker>:18443/k8s/<connection>` and the
@@ -96,6 +98,17 @@ export class K8sFrontEnd implements OnApplicationBootstrap, OnApplicationShutdow
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
     const websocket = String(req.headers.upgrade ?? '').toLowerCase() === 'websocket';
+    // Exec and attach streams are masked, recorded and line-screened, which the broker can only do on the
+    // WebSocket protocols; a SPDY stream would carry them past all three, so it is refused before deciding.
+    if (!websocket && STREAMS_READ.has(subresourceOf(req) ?? '')) {
+      return sendStatusOnSocket(
+        socket,
+        k8sStatus(
+          400,
+          'portcullis: exec and attach need a WebSocket stream (kubectl ≥ 1.30 uses one unless KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false), so their output can be masked and recorded',
+        ),
+      );
+    }
     try {
       const a = await admit(this.admission, req);
       if (socket.destroyed) return;

@@ -11,11 +11,10 @@ import { relayRefusedUpgrade, upstreamUnreachable } from './k8s-upgrade-response
 type Admitted = Extract<Admission, { ok: true }>;
 
 /**
- * An upgrade the broker does not read (SPDY/3.1: kubectl before 1.30, `KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false`,
- * port-forward over SPDY): after the decision the upgraded stream is carried byte for byte with the
+ * An upgrade the broker does not read (port-forward over SPDY/3.1; exec and attach over SPDY are refused
+ * before they get here): after the decision the upgraded stream is carried byte for byte with the
  * connection's credential. What it carries is recorded as metadata only (who, what was decided, bytes each
- * way, how it ended), not as content, and it is not masked: policies that need masking or the line guard
- * should allow exec only to clients that speak the WebSocket protocols.
+ * way, how it ended), not as content, and it is not masked: a port-forward is an opaque TCP tunnel.
  */
 export function relayRawUpgrade(
   deps: K8sCarrierDeps,

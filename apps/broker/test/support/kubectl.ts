@@ -9,7 +9,10 @@ import { join } from 'node:path';
 
 export interface Kubectl {
   dir: string;
-  run(args: string[], opts?: { token?: string | null; timeoutMs?: number }): Promise<KubectlResult>;
+  run(
+    args: string[],
+    opts?: { token?: string | null; timeoutMs?: number; env?: Record<string, string> },
+  ): Promise<KubectlResult>;
   /** A kubectl left running (exec of a long command), for tests that end it from outside. */
   start(args: string[], token?: string): ChildProcess;
   cleanup(): void;
@@ -48,7 +51,10 @@ export function kubectlFor(port: number, connection: string, token: () => Promis
       const kc = config(t);
       return new Promise((resolve) => {
         // stdin closed: kubectl without credentials would otherwise wait at a password prompt.
-        const child = spawn('kubectl', ['--kubeconfig', kc, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn('kubectl', ['--kubeconfig', kc, ...args], {
+          env: { ...env, ...opts.env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
