@@ -1,4 +1,4 @@
-import { normalizeHttpRequest } from './http-path';
+import { normalizeHttpRequest, pathAndQueryOf } from './http-path';
 
 describe('normalizeHttpRequest', () => {
   it.each([
@@ -82,5 +82,12 @@ describe('normalizeHttpRequest', () => {
 
   it('refuses oversized targets', () => {
     expect(normalizeHttpRequest('GET', `/${'a'.repeat(20000)}`).ok).toBe(false);
+  });
+});
+
+describe('pathAndQueryOf', () => {
+  it('puts the normalised query back after the path, and leaves no ? for an empty one', () => {
+    expect(pathAndQueryOf({ path: '/a/b', query: { x: ['1', '2'], y: ['a b'] } })).toBe('/a/b?x=1&x=2&y=a+b');
+    expect(pathAndQueryOf({ path: '/', query: {} })).toBe('/');
   });
 });

@@ -146,3 +146,11 @@ export function normalizeHttpRequest(method: string, rawPathAndQuery: string): N
     throw e;
   }
 }
+
+/** The normalised path with its query, as forwarded: what a front end decides on is exactly what it sends. */
+export function pathAndQueryOf(n: Pick<NormalizedHttpRequest, 'path' | 'query'>): string {
+  const query = new URLSearchParams(
+    Object.entries(n.query).flatMap(([k, vs]) => vs.map((v): [string, string] => [k, v])),
+  ).toString();
+  return `${n.path}${query ? `?${query}` : ''}`;
+}

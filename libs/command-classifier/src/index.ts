@@ -1,7 +1,7 @@
 export { classifyShell } from './shell-classify';
 export { hasFlag, matchesCommandPattern, normalizePathArg } from './flags';
 export { classifyK8sRequest } from './k8s-request';
-export { normalizeHttpRequest } from './http-path';
+export { normalizeHttpRequest, pathAndQueryOf } from './http-path';
 export type {
   CommandPattern,
   K8sRequestInfo,

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { classifyK8sRequest, normalizeHttpRequest } from '@portcullis/command-classifier';
+import { classifyK8sRequest, normalizeHttpRequest, pathAndQueryOf } from '@portcullis/command-classifier';
 import { bearerToken } from '@portcullis/http-auth';
 import type { AccessGate } from '../access/access-gate.service';
 import type { ConnectionRegistry } from '../connections/connection-registry.service';
@@ -82,10 +82,7 @@ export async function admit(deps: AdmissionDeps, req: IncomingMessage): Promise<
   if (!connection || !upstream) return refuse(404, `portcullis: no Kubernetes connection named "${route.connection}"`);
   const normalized = normalizeHttpRequest(req.method ?? 'GET', route.rest);
   if (!normalized.ok) return refuse(400, `portcullis: ${normalized.error ?? 'the path cannot be normalised'}`);
-  const query = new URLSearchParams(
-    Object.entries(normalized.query).flatMap(([k, vs]) => vs.map((v): [string, string] => [k, v])),
-  ).toString();
-  const pathAndQuery = `${normalized.path}${query ? `?${query}` : ''}`;
+  const pathAndQuery = pathAndQueryOf(normalized);
 
   const session = new K8sSession(auth.principal, connection);
   const verdict = await deps.pipeline.authorize(
@@ -116,10 +113,7 @@ export function subresourceOf(req: IncomingMessage): string | undefined {
   if (!route) return undefined;
   const normalized = normalizeHttpRequest(req.method ?? 'GET', route.rest);
   if (!normalized.ok) return undefined;
-  const query = new URLSearchParams(
-    Object.entries(normalized.query).flatMap(([k, vs]) => vs.map((v): [string, string] => [k, v])),
-  ).toString();
-  return classifyK8sRequest(normalized.method, `${normalized.path}${query ? `?${query}` : ''}`).subresource;
+  return classifyK8sRequest(normalized.method, pathAndQueryOf(normalized)).subresource;
 }
 
 function factsOf(method: string, pathAndQuery: string): K8sRequestFacts {
