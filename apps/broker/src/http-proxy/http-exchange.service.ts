@@ -1,32 +1,20 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { normalizeHttpRequest } from '@portcullis/command-classifier';
+import { normalizeHttpRequest, pathAndQueryOf } from '@portcullis/command-classifier';
 import type { LoadedConfig } from '@portcullis/config';
 import type { Channel, Principal } from '@portcullis/contracts';
 import { LOADED_CONFIG } from '@portcullis/runtime';
 import { ConnectionRegistry } from '../connections/connection-registry.service';
+import { NOT_FORWARDED } from '../connections/forwarded-headers';
 import { CommandAudit } from '../pipeline/command-audit.service';
 import { CommandPipeline, type CommandVerdict } from '../pipeline/command-pipeline.service';
 import { MaskerCache, type DecisionMasker } from '../pipeline/masker-cache';
 import { CallSession } from '../sessions/call-session';
 import { credentialHeader, httpTargetOf, type HttpTarget } from './http-target';
 
-/** Connection-specific headers that must not cross a proxy (RFC 9110 §7.6.1), plus the agent's credentials. */
-const STRIPPED = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-  'proxy-authorization',
-  'authorization',
-  'cookie',
-  'host',
-  'content-length',
-]);
+/** The length is set again for the body as forwarded (or as masked). */
+const STRIPPED = new Set([...NOT_FORWARDED, 'content-length']);
 
 /** A request policy let through: what was decided, and where it goes. */
 export interface AdmittedRequest {
@@ -118,10 +106,7 @@ export class HttpExchange implements OnApplicationShutdown {
         code: 'bad_path',
         detail: `portcullis: ${normalized.error ?? 'the path cannot be normalised'}`,
       };
-    const query = new URLSearchParams(
-      Object.entries(normalized.query).flatMap(([k, vs]) => vs.map((v): [string, string] => [k, v])),
-    ).toString();
-    const pathAndQuery = `${normalized.path}${query ? `?${query}` : ''}`;
+    const pathAndQuery = pathAndQueryOf(normalized);
     const session = new CallSession(principal, connection, channel);
     const v = await this.pipeline.authorize(
       session,

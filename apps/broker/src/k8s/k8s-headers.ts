@@ -1,24 +1,12 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { NOT_FORWARDED } from '../connections/forwarded-headers';
 import type { K8sUpstream } from './k8s-target';
 
 /**
- * Headers that never cross the broker: hop-by-hop ones (RFC 9110 §7.6.1), the agent's own credentials,
- * and every header the API server would read as an identity claim (impersonation, front-proxy user
- * headers): with the broker's credential behind them they would let an agent act as someone else.
+ * Besides the headers no front end forwards, every header the API server would read as an identity claim
+ * (impersonation, front-proxy user headers): with the broker's credential behind them they would let an
+ * agent act as someone else.
  */
-const NEVER = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-  'proxy-authorization',
-  'authorization',
-  'cookie',
-  'host',
-]);
 const IDENTITY = /^(impersonate-|x-remote-)/i;
 /** WebSocket handshake headers: the broker makes its own handshake with the cluster. */
 const WEBSOCKET = /^sec-websocket-/i;
@@ -31,7 +19,7 @@ export function upstreamRequestHeaders(
 ): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   for (const [k, v] of Object.entries(headers)) {
-    if (v === undefined || NEVER.has(k) || IDENTITY.test(k) || WEBSOCKET.test(k)) continue;
+    if (v === undefined || NOT_FORWARDED.has(k) || IDENTITY.test(k) || WEBSOCKET.test(k)) continue;
     // Masking reads the body as text: ask the cluster not to compress it.
     if (opts.identityEncoding && k === 'accept-encoding') continue;
     out[k] = v;
@@ -48,7 +36,7 @@ export function upstreamRequestHeaders(
 export function clientResponseHeaders(headers: IncomingHttpHeaders, rewritten: boolean): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   for (const [k, v] of Object.entries(headers)) {
-    if (v === undefined || NEVER.has(k) || (rewritten && k === 'content-length')) continue;
+    if (v === undefined || NOT_FORWARDED.has(k) || (rewritten && k === 'content-length')) continue;
     out[k] = v;
   }
   return out;
