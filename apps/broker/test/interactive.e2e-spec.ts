@@ -16,7 +16,7 @@ import {
   type PrivateSshd,
   type Stack,
 } from '@portcullis/testing';
-import { runSsh, sshConnection } from './ssh-support';
+import { runSsh, spawnSsh, sshConnection } from './ssh-support';
 import { startK8sStandin, type K8sStandin } from './support/k8s-standin/k8s-standin';
 import { kubectlFor, type Kubectl } from './support/kubectl';
 
@@ -25,25 +25,7 @@ const TOKEN_LIFETIME_S = 12;
 
 /** The real OpenSSH client through the broker, left running for the test to type into. */
 function startSsh(stack: Stack, token: string, options: string[], args: string[] = []) {
-  const child = spawn(
-    'ssh',
-    [
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-o',
-      'PreferredAuthentications=keyboard-interactive',
-      '-o',
-      'NumberOfPasswordPrompts=1',
-      ...options,
-      '-p',
-      String(stack.brokerPorts.ssh),
-      'box@127.0.0.1',
-      ...args,
-    ],
-    { env: askpassEnv(token), stdio: ['pipe', 'pipe', 'pipe'] },
-  );
+  const child = spawnSsh(stack, 'box', token, args, options);
   return watch(child);
 }
 

@@ -20,15 +20,9 @@ export interface SshRun {
   stderr: string;
 }
 
-/** The real `ssh` client through the broker: `ssh -p <port> <connection>@127.0.0.1 <args…>`. */
-export function runSsh(
-  stack: Stack,
-  connection: string,
-  token: string,
-  args: string[],
-  opts: { stdin?: string; options?: string[]; onStdout?: (text: string) => void } = {},
-): Promise<SshRun> {
-  const child = spawn(
+/** The real `ssh` client through the broker, `ssh -p <port> <connection>@127.0.0.1 <args…>`, just started. */
+export function spawnSsh(stack: Stack, connection: string, token: string, args: string[], options: string[] = []) {
+  return spawn(
     'ssh',
     [
       '-o',
@@ -39,17 +33,25 @@ export function runSsh(
       'PreferredAuthentications=keyboard-interactive',
       '-o',
       'NumberOfPasswordPrompts=1',
-      ...(opts.options ?? []),
+      ...options,
       '-p',
       String(stack.brokerPorts.ssh),
       `${connection}@127.0.0.1`,
       ...args,
     ],
-    {
-      env: askpassEnv(token),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
+    { env: askpassEnv(token), stdio: ['pipe', 'pipe', 'pipe'] },
   );
+}
+
+/** The real `ssh` client through the broker, run to its end with the given stdin. */
+export function runSsh(
+  stack: Stack,
+  connection: string,
+  token: string,
+  args: string[],
+  opts: { stdin?: string; options?: string[]; onStdout?: (text: string) => void } = {},
+): Promise<SshRun> {
+  const child = spawnSsh(stack, connection, token, args, opts.options);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => {
