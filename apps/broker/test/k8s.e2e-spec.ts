@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { connect as tlsConnect } from 'node:tls';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { startStack, type Stack } from '@portcullis/testing';
+import { readAuditStream, startStack, type Stack } from '@portcullis/testing';
 import { startK8sStandin, type K8sStandin } from './support/k8s-standin/k8s-standin';
 import { brokerRequest, kubectlFor, storedEvents, type Kubectl, type StoredEvent } from './support/kubectl';
 
@@ -288,5 +288,16 @@ describe('broker: Kubernetes API front end', () => {
     } finally {
       await client.close();
     }
+  });
+
+  it('writes neither the cluster credential nor an agent token into any log line or audit record', async () => {
+    expect(agentTokens.length).toBeGreaterThan(0);
+    const everywhere = [
+      ...Object.values(stack.services).map((s) => s.output()),
+      ...(await readAuditStream(stack)),
+    ].join('\n');
+    expect(everywhere).toContain('command.decided');
+    expect(everywhere).not.toContain('standin-service-account-token');
+    for (const t of agentTokens) expect(everywhere).not.toContain(t.split('.')[2]);
   });
 });

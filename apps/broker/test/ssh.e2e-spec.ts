@@ -1,7 +1,7 @@
 // The SSH front end with the real OpenSSH client against a real OpenSSH server: exec decided per
 // command on its meaning, shells, subsystems and forwards as actions of their own, masking and the
 // asciicast recording, approvals, and the broker's host key kept across restarts.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -237,5 +237,19 @@ describe('broker: SSH front end', () => {
     } finally {
       await client.close();
     }
+  });
+
+  it('writes neither the target key nor the agent token into any log line or audit record', async () => {
+    const key = readFileSync(sshd.clientKeyPath, 'utf8')
+      .split('\n')
+      .filter((l) => l.length > 40 && !l.startsWith('-----'));
+    expect(key.length).toBeGreaterThan(0);
+    const everywhere = [
+      ...Object.values(stack.services).map((s) => s.output()),
+      ...(await readAuditStream(stack)),
+    ].join('\n');
+    expect(everywhere).toContain('command.decided');
+    for (const line of key) expect(everywhere).not.toContain(line);
+    expect(everywhere).not.toContain(token.split('.')[2]);
   });
 });
